@@ -1,0 +1,53 @@
+// buildApp(deps): the client-API Fastify instance with its error model, CORS, request log and
+// routes. No I/O happens here: main.ts opens the store, builds deps and listens.
+import { randomBytes } from "node:crypto";
+import Fastify, { LogController, type FastifyInstance } from "fastify";
+import type { FastifyBaseLogger } from "fastify";
+import type { Authenticator } from "./http/auth.js";
+import { installCors } from "./http/cors.js";
+import { decodeColons, installErrorHandling, sendFrameworkError } from "./http/error-handler.js";
+import { installRequestLog } from "./http/request-log.js";
+import { createRouter, type Route } from "./http/route.js";
+import { pubkeyRoutes, type PubkeyDeps } from "./http/routes/pubkey.js";
+import { versionRoutes } from "./http/routes/versions.js";
+
+/** Sydent's client-API body limit (512 KiB); larger bodies are refused with M_TOO_LARGE. */
+export const CLIENT_BODY_LIMIT = 512 * 1024;
+
+export interface AppDeps extends PubkeyDeps {
+  log: FastifyBaseLogger;
+  enableV1: boolean;
+  auth: Authenticator;
+}
+
+/** A Fastify instance with Cairn's HTTP conventions and no routes: every listener starts here. */
+export function baseApp(log: FastifyBaseLogger, bodyLimit: number | undefined): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: log,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "req" }),
+    bodyLimit,
+    genReqId: () => randomBytes(8).toString("hex"),
+    frameworkErrors: (error, _req, reply) => sendFrameworkError(error, reply),
+    // Sydent percent-decodes path segments before matching; the router already decodes everything
+    // but reserved characters, and of those only `:` occurs in our paths (`pubkey/ed25519%3A0`).
+    rewriteUrl: (req) => decodeColons(req.url ?? "/"),
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: false, caseSensitive: true },
+  });
+  // Bodies are kept raw; http/args.ts reads them by Sydent's rules (JSON, form or nothing).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+  installErrorHandling(app);
+  installRequestLog(app);
+  return app;
+}
+
+export function buildApp(deps: AppDeps, register?: (route: Route) => void): FastifyInstance {
+  const app = baseApp(deps.log, CLIENT_BODY_LIMIT);
+  installCors(app);
+  const route = createRouter(app, { enableV1: deps.enableV1, auth: deps.auth });
+  versionRoutes(route);
+  pubkeyRoutes(route, deps);
+  register?.(route);
+  return app;
+}

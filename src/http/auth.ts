@@ -1,0 +1,24 @@
+// v2 authentication: where the access token comes from, and the interface that checks it (and the
+// terms gate). The accounts feature provides the real authenticator.
+import type { FastifyRequest } from "fastify";
+import type { Args } from "./args.js";
+
+export interface Authenticator {
+  /**
+   * The user ID owning `token`, or a thrown `M_UNAUTHORIZED`; with `requireTerms`, also
+   * `M_TERMS_NOT_SIGNED` when the user has not accepted the current terms.
+   */
+  authenticate(token: string | undefined, requireTerms: boolean): Promise<string>;
+}
+
+/**
+ * `Authorization: Bearer <token>` first (case-sensitive prefix, as Sydent), else an `access_token`
+ * argument: from the query string on GET (Synapse still sends it to `hash_details`) and, unlike
+ * Sydent (whose body is read only once), from the JSON body on POST.
+ */
+export function tokenFromRequest(req: FastifyRequest, args: Args): string | undefined {
+  const header = req.headers.authorization;
+  if (typeof header === "string" && header.startsWith("Bearer ")) return header.slice("Bearer ".length);
+  const fromArgs = args["access_token"];
+  return typeof fromArgs === "string" ? fromArgs : undefined;
+}
