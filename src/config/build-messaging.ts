@@ -56,11 +56,8 @@ export function buildSms(reader: Reader): Config["sms"] {
     const [prefix, country] = splitOnce(option);
     if (prefix !== "originators" && prefix !== "smsrule") continue;
     if (!COUNTRY_CODE.test(country) && !(prefix === "originators" && country === "default")) {
-      const line = reader.lookup.raw(s, option)?.line;
-      reader.warnings.push(
-        `${reader.file}${line === undefined ? "" : `:${line}`}: [sms] ${option}: ` +
-          `'${country}' is not a country calling code${prefix === "originators" ? " or 'default'" : ""}: never used`,
-      );
+      const or = prefix === "originators" ? " or 'default'" : "";
+      reader.warn(s, option, `'${country}' is not a country calling code${or}: never used`);
     }
     const value = reader.string(s, option);
     if (prefix === "originators") {

@@ -46,15 +46,19 @@ function buildGeneral({ reader, cwd, fs, hostname }: BuildContext): Config["gene
   let serverName = reader.string(g, "server.name");
   if (serverName === "") {
     serverName = hostname();
-    reader.warnings.push(
-      `${reader.file}: [general] server.name is not set: using this machine's name '${serverName}'. ` +
+    reader.warn(
+      g,
+      "server.name",
+      `not set: using this machine's name '${serverName}'. ` +
         "Set it: it signs every association and must be the name homeservers and peers use.",
     );
   }
   const templatesPath = reader.string(g, "templates.path");
   if (!fs.isDirectory(resolve(cwd, templatesPath))) {
-    reader.warnings.push(
-      `${reader.file}: [general] templates.path: the directory '${templatesPath}' does not exist: ` +
+    reader.warn(
+      g,
+      "templates.path",
+      `the directory '${templatesPath}' does not exist: ` +
         "emails and pages can only use the deprecated explicit template paths.",
     );
   }

@@ -239,7 +239,7 @@ describe("first start without a file", () => {
     assert.equal(loaded.warnings.length, 1);
     assert.match(
       loaded.warnings[0] ?? "",
-      /\[general\] server\.name is not set: using this machine's name 'machine'/,
+      /\[general\] server\.name: not set: using this machine's name 'machine'/,
     );
   });
 });

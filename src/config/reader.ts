@@ -2,7 +2,7 @@
 // file, line and section where the value is written) and a harmless stand-in is returned, so that one
 // start reports every mistake in the file.
 import { InterpolationError, type IniLookup, type IniValue } from "./ini-lookup.js";
-import type { ConfigProblem } from "./problems.js";
+import { formatProblem, type ConfigProblem } from "./problems.js";
 import { spec } from "./schema.js";
 import { BadValue, parseBoolean, parseFloat10, parseInt10, parseSydentBoolean } from "./values.js";
 
@@ -20,14 +20,23 @@ export class Reader {
 
   /** Records a problem with the value of `[section] key` (located where that value is written). */
   fail(section: string, key: string, message: string, origin?: IniValue): void {
+    this.problems.push(this.locate(section, key, message, origin));
+  }
+
+  /** Records a warning about `[section] key`, located like a problem. */
+  warn(section: string, key: string, message: string): void {
+    this.warnings.push(formatProblem(this.locate(section, key, message)));
+  }
+
+  private locate(section: string, key: string, message: string, origin?: IniValue): ConfigProblem {
     const at = origin ?? this.lookup.raw(section, key);
-    this.problems.push({
+    return {
       file: this.file,
       line: at?.line,
       section: at?.line === undefined ? section : at.section,
       key: key.toLowerCase(),
       message,
-    });
+    };
   }
 
   /** The value as Sydent's `cfg.get` returns it, or undefined when the key is absent. */
