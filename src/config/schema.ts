@@ -37,7 +37,7 @@ export const SCHEMA: readonly KeySpec[] = [
     "base_replication_url",
     null,
     "url",
-    "Base URL used to push replication to peer <name> instead of its server name on port 443.",
+    "Base URL replication pushes to peer <name> go to, instead of https://<name>:<port of its peers row, default 1001>/.",
     { example: "https://peer-internal.example.org:4434" },
   ),
 ];
