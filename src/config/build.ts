@@ -83,7 +83,7 @@ function buildGeneral({ reader, cwd, fs, hostname }: BuildContext): Config["gene
     logLevel: reader.parsed(g, "log.level", parseLogLevel, "info"),
     pidfilePath: reader.string(g, "pidfile.path"),
     termsPath: reader.string(g, "terms.path"),
-    addressLookupLimit: reader.int(g, "address_lookup_limit", 1),
+    addressLookupLimit: reader.int(g, "address_lookup_limit", 0),
     templatesPath,
     defaultBrand: reader.string(g, "brand.default"),
     prometheusPort: present("prometheus_port") ? reader.port(g, "prometheus_port") : null,

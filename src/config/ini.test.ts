@@ -92,8 +92,8 @@ describe("INI syntax", () => {
     assert.deepEqual(problems, [
       "1 - - option outside any section: the file must start with a [section] header",
       "4 s k option given twice in this section (first on line 3)",
-      '5 - - cannot parse line "junk": expected "key = value" or "[section]"',
-      '6 - - cannot parse line "= x": expected "key = value" or "[section]"',
+      '5 s - cannot parse line "junk": expected "key = value" or "[section]"',
+      '6 s - cannot parse line "= x": expected "key = value" or "[section]"',
       "7 s - section [s] already appears on line 2",
     ]);
     assert.equal(lookup.get("s", "k"), "1", "the first value is kept");

@@ -33,8 +33,6 @@ export interface IniSection {
 
 export interface IniDocument {
   file: string;
-  /** The file's lines without their line terminators (a leading byte-order mark removed). */
-  lines: string[];
   /** `[DEFAULT]`, or `null` when the file has no such header. */
   defaults: IniSection | null;
   /** Every other section, in file order. */
@@ -45,8 +43,8 @@ export interface IniDocument {
 const SECTION_HEADER = /^\[(.+)\]/;
 const OPTION_LINE = /^(.*?)\s*([=:])\s*(.*)$/;
 
-/** Splits like Python's universal newlines: `\r\n`, `\r` and `\n` all end a line. */
-export function splitLines(text: string): string[] {
+/** Splits like Python's universal newlines (`\r\n`, `\r` and `\n` all end a line), dropping a byte-order mark. */
+function splitLines(text: string): string[] {
   const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
   const lines = body.split(/\r\n|\r|\n/);
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
@@ -54,13 +52,7 @@ export function splitLines(text: string): string[] {
 }
 
 export function parseIni(text: string, file: string): IniDocument {
-  const doc: IniDocument = {
-    file,
-    lines: splitLines(text),
-    defaults: null,
-    sections: new Map(),
-    problems: [],
-  };
+  const doc: IniDocument = { file, defaults: null, sections: new Map(), problems: [] };
   const problem = (line: number, message: string, section?: string, key?: string): void => {
     doc.problems.push({ file, line, section, key, message });
   };
@@ -81,7 +73,7 @@ export function parseIni(text: string, file: string): IniDocument {
     pieces = [];
   };
 
-  doc.lines.forEach((raw, index) => {
+  splitLines(text).forEach((raw, index) => {
     const lineNo = index + 1;
     const text = raw.trim();
     const isComment = text.startsWith("#") || text.startsWith(";");
@@ -122,7 +114,11 @@ export function parseIni(text: string, file: string): IniDocument {
     const match = OPTION_LINE.exec(text);
     const rawName = match?.[1];
     if (match === null || rawName === undefined || rawName === "") {
-      problem(lineNo, `cannot parse line ${JSON.stringify(text)}: expected "key = value" or "[section]"`);
+      problem(
+        lineNo,
+        `cannot parse line ${JSON.stringify(text)}: expected "key = value" or "[section]"`,
+        current.name,
+      );
       return;
     }
     const name = rawName.trimEnd().toLowerCase();

@@ -22,6 +22,7 @@ import type { Config } from "./types.js";
 import { unknownOptionWarnings } from "./unknown-options.js";
 
 export type { ConfigFs } from "./build.js";
+export { ConfigError, formatProblem, type ConfigProblem } from "./problems.js";
 
 export interface LoadConfigOptions {
   /** Config file; default `$SYDENT_CONF`, else `sydent.conf`; relative to `cwd`. */

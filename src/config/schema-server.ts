@@ -23,7 +23,7 @@ export const SERVER_KEYS: readonly KeySpec[] = [
     "log.level",
     "INFO",
     "log-level",
-    "Lowest level logged: DEBUG, INFO, WARNING (or WARN), ERROR, CRITICAL (or FATAL), NOTSET (= DEBUG).",
+    "Lowest level logged: DEBUG, INFO, WARNING (or WARN), ERROR, CRITICAL (or FATAL), NOTSET (= DEBUG); any case.",
   ),
   key("general", "pidfile.path", "sydent.pid", "path", "File the process id is written to. Empty: none.", {
     env: "SYDENT_PID_FILE",
