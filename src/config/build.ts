@@ -102,15 +102,16 @@ function buildHttp({ reader, cwd, fs }: BuildContext): Config["http"] {
   const h = "http";
   const internalPort = reader.string(h, "internalapi.http.port");
   const caCert = reader.string(h, "replication.https.cacert");
-  if (caCert !== "")
-    reader.convert(h, "replication.https.cacert", caCert, (p) => checkCaCert(fs, cwd, p), null);
   return {
     clientBindAddress: reader.string(h, "clientapi.http.bind_address"),
     clientPort: reader.port(h, "clientapi.http.port"),
     internalBindAddress: reader.string(h, "internalapi.http.bind_address"),
     internalPort: internalPort === "" ? null : reader.port(h, "internalapi.http.port"),
     replicationCertFile: reader.string(h, "replication.https.certfile"),
-    replicationCaCertFile: caCert,
+    replicationCaCertFile:
+      caCert === ""
+        ? ""
+        : reader.convert(h, "replication.https.cacert", caCert, (p) => checkCaCert(fs, cwd, p), caCert),
     replicationBindAddress: reader.string(h, "replication.https.bind_address"),
     replicationPort: reader.port(h, "replication.https.port"),
     obeyXForwardedFor: reader.bool(h, "obey_x_forwarded_for"),
@@ -139,8 +140,8 @@ function peerUrls(reader: Reader): Record<string, string> {
   return urls;
 }
 
-/** Sydent refuses to start when the CA file it is told to trust cannot be loaded. */
-function checkCaCert(fs: ConfigFs, cwd: string, path: string): null {
+/** Sydent refuses to start when the CA file it is told to trust cannot be loaded. Returns `path`. */
+function checkCaCert(fs: ConfigFs, cwd: string, path: string): string {
   let text: string | null;
   try {
     text = fs.readText(resolve(cwd, path));
@@ -153,5 +154,5 @@ function checkCaCert(fs: ConfigFs, cwd: string, path: string): null {
   if (!text.includes("-----BEGIN CERTIFICATE-----")) {
     throw new BadValue(`CA certificate file '${path}' holds no PEM certificate`);
   }
-  return null;
+  return path;
 }
