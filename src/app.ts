@@ -3,22 +3,17 @@
 import { randomBytes } from "node:crypto";
 import Fastify, { LogController, type FastifyInstance } from "fastify";
 import type { FastifyBaseLogger } from "fastify";
-import type { Authenticator } from "./http/auth.js";
+import type { Deps } from "./deps.js";
 import { installCors } from "./http/cors.js";
 import { decodeColons, installErrorHandling, sendFrameworkError } from "./http/error-handler.js";
 import { installRequestLog } from "./http/request-log.js";
-import { createRouter, type Route } from "./http/route.js";
-import { pubkeyRoutes, type PubkeyDeps } from "./http/routes/pubkey.js";
+import { createRouter } from "./http/route.js";
+import { pubkeyRoutes } from "./http/routes/pubkey.js";
 import { versionRoutes } from "./http/routes/versions.js";
 
 /** Sydent's client-API body limit (512 KiB); larger bodies are refused with M_TOO_LARGE. */
 export const CLIENT_BODY_LIMIT = 512 * 1024;
 
-export interface AppDeps extends PubkeyDeps {
-  log: FastifyBaseLogger;
-  enableV1: boolean;
-  auth: Authenticator;
-}
 
 /** A Fastify instance with Cairn's HTTP conventions and no routes: every listener starts here. */
 export function baseApp(log: FastifyBaseLogger, bodyLimit: number | undefined): FastifyInstance {
@@ -42,12 +37,15 @@ export function baseApp(log: FastifyBaseLogger, bodyLimit: number | undefined): 
   return app;
 }
 
-export function buildApp(deps: AppDeps, register?: (route: Route) => void): FastifyInstance {
+/** The client API: every route of the Identity Service API Cairn serves. */
+export function buildApp(deps: Deps): FastifyInstance {
   const app = baseApp(deps.log, CLIENT_BODY_LIMIT);
   installCors(app);
-  const route = createRouter(app, { enableV1: deps.enableV1, auth: deps.auth });
+  const route = createRouter(app, { enableV1: deps.config.general.enableV1Access, auth: deps.auth });
   versionRoutes(route);
-  pubkeyRoutes(route, deps);
-  register?.(route);
+  pubkeyRoutes(route, {
+    publicKeyBase64: deps.serverKey.publicKeyBase64,
+    checkEphemeralKey: (key) => deps.store.invites.checkEphemeralKey(key),
+  });
   return app;
 }

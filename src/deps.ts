@@ -1,0 +1,21 @@
+// Everything a request handler or background job may use, built once in main.ts and passed down.
+// Tests build their own (test/deps.ts) with a pinned clock, scripted randomness and real parts.
+import type { Logger } from "pino";
+import type { Clock } from "./clock.js";
+import type { Config } from "./config/types.js";
+import type { Random } from "./crypto/random.js";
+import type { SigningKey } from "./crypto/signing-key.js";
+import type { Authenticator } from "./http/auth.js";
+import type { Store } from "./store/store.js";
+
+export interface Deps {
+  config: Config;
+  store: Store;
+  /** The long-term key every association and invite proof is signed with (`ed25519:0`). */
+  serverKey: SigningKey;
+  clock: Clock;
+  random: Random;
+  log: Logger;
+  /** v2 bearer-token authentication and the terms gate. */
+  auth: Authenticator;
+}
