@@ -35,17 +35,24 @@ export interface PostgresOptions {
   poolSize: number;
 }
 
-export async function openPostgresStore(options: PostgresOptions): Promise<Store> {
+/** A pool on the database with the schema brought to date. */
+export async function openPostgresPool(options: PostgresOptions): Promise<pg.Pool> {
   // Ids, timestamps and counts are int8: numbers well below 2^53 (ms until year 287396).
   const types = new pg.TypeOverrides();
   types.setTypeParser(pg.types.builtins.INT8, Number);
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize, types });
   try {
     await migratePostgres(pool);
+    return pool;
   } catch (error) {
     await pool.end();
     throw error;
   }
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export async function openPostgresStore(options: PostgresOptions): Promise<Store> {
+  const kysely = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: await openPostgresPool(options) }),
+  });
   return createSqlStore(kysely, postgresDialect, () => kysely.destroy());
 }

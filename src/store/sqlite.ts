@@ -37,17 +37,21 @@ function configure(db: BetterSqlite3.Database, file: string): void {
   db.pragma("synchronous = FULL");
 }
 
-/** Opens (creating if missing) and upgrades a Sydent-compatible SQLite database. */
-export async function openSqliteStore(file: string): Promise<Store> {
+/** Opens (creating if missing), sets up and upgrades a Sydent-compatible SQLite database. */
+export function openSqliteDatabase(file: string): BetterSqlite3.Database {
   const db = new BetterSqlite3(file);
   try {
     configure(db, file);
     migrateSydentSchema(db);
     migrateCairnSchema(db);
+    return db;
   } catch (error) {
     db.close();
     throw error;
   }
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db }) });
+}
+
+export async function openSqliteStore(file: string): Promise<Store> {
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteDatabase(file) }) });
   return createSqlStore(kysely, sqliteDialect, () => kysely.destroy());
 }
