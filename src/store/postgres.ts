@@ -51,8 +51,11 @@ export async function openPostgresPool(options: PostgresOptions): Promise<pg.Poo
 }
 
 export async function openPostgresStore(options: PostgresOptions): Promise<Store> {
-  const kysely = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: await openPostgresPool(options) }),
+  const pool = await openPostgresPool(options);
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return createSqlStore(kysely, postgresDialect, async () => {
+    await kysely.destroy();
+    // Kysely ends the pool only if it ever used it.
+    if (!pool.ending && !pool.ended) await pool.end();
   });
-  return createSqlStore(kysely, postgresDialect, () => kysely.destroy());
 }

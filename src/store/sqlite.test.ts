@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import BetterSqlite3 from "better-sqlite3";
 import { fixturePath } from "../../test/fixtures.js";
@@ -128,6 +128,18 @@ test("a version-0 database missing tables gets them from Sydent's version-0 scri
     const names = upgraded.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
     assert.ok(names.includes("invite_tokens") && names.includes("ephemeral_public_keys"));
     upgraded.close();
+  } finally {
+    file.remove();
+  }
+});
+
+test("closing an unused store closes the file (SQLite removes the WAL files on last close)", async () => {
+  const file = tempDatabase();
+  try {
+    const store = await openSqliteStore(file.path);
+    assert.ok(existsSync(`${file.path}-wal`));
+    await store.close();
+    assert.equal(existsSync(`${file.path}-wal`), false);
   } finally {
     file.remove();
   }

@@ -52,6 +52,11 @@ export function openSqliteDatabase(file: string): BetterSqlite3.Database {
 }
 
 export async function openSqliteStore(file: string): Promise<Store> {
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteDatabase(file) }) });
-  return createSqlStore(kysely, sqliteDialect, () => kysely.destroy());
+  const database = openSqliteDatabase(file);
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return createSqlStore(kysely, sqliteDialect, async () => {
+    await kysely.destroy();
+    // Kysely closes the database only if it ever used it.
+    if (database.open) database.close();
+  });
 }

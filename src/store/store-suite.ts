@@ -15,14 +15,16 @@ export type { OpenStore, OpenedStore } from "./suite/harness.js";
 
 export function runStoreSuite(name: string, open: OpenStore, skip: string | false = false): void {
   const t = storeTester(open);
-  describe(name, { skip }, () => {
-    describe("sessions", () => sessionTests(t));
-    describe("associations", () => associationTests(t));
-    describe("lookups", () => lookupTests(t));
-    describe("hashing", () => hashingTests(t));
-    describe("invites", () => inviteTests(t));
-    describe("accounts", () => accountTests(t));
-    describe("peers", () => peerTests(t));
-    describe("transactions", () => transactionTests(t));
+  // Every test has its own store, so they can all run at once.
+  const concurrency = true;
+  describe(name, { skip, concurrency }, () => {
+    describe("sessions", { concurrency }, () => sessionTests(t));
+    describe("associations", { concurrency }, () => associationTests(t));
+    describe("lookups", { concurrency }, () => lookupTests(t));
+    describe("hashing", { concurrency }, () => hashingTests(t));
+    describe("invites", { concurrency }, () => inviteTests(t));
+    describe("accounts", { concurrency }, () => accountTests(t));
+    describe("peers", { concurrency }, () => peerTests(t));
+    describe("transactions", { concurrency }, () => transactionTests(t));
   });
 }
