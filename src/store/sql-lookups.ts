@@ -2,38 +2,29 @@
 // ONE indexed query whatever the number of items (no per-item queries, no temporary tables).
 
 import { sql } from "kysely";
-import type { Expression, RawBuilder } from "kysely";
+import type { Expression, RawBuilder, Selectable } from "kysely";
+import type { GlobalThreepidAssociationsTable } from "./schema/database.js";
 import type { SqlContext } from "./sql-store.js";
 import type { BulkMatch, GlobalAssociation, Threepid } from "./store.js";
 
 /** Lower-cases A-Z only, like SQLite's lower() (Sydent matched addresses with it). */
-export function asciiLower(text: string): string {
+function asciiLower(text: string): string {
   return text.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
 }
 
-export function lowerColumn(ctx: SqlContext, column: Expression<string>): RawBuilder<string> {
+function lowerColumn(ctx: SqlContext, column: Expression<string>): RawBuilder<string> {
   return sql<string>`lower(${ctx.dialect.binary(column)})`;
 }
 
-export interface GlobalRow {
-  id: number;
-  medium: string;
-  address: string;
-  mxid: string;
-  ts: number;
-  notBefore: number;
-  notAfter: number;
-  originServer: string;
-  originId: number;
-  sgAssoc: string;
-  lookup_hash: string | null;
-}
-
-export function toGlobal({ lookup_hash, ...row }: GlobalRow): GlobalAssociation {
+function toGlobal({ lookup_hash, ...row }: Selectable<GlobalThreepidAssociationsTable>): GlobalAssociation {
   return { ...row, lookupHash: lookup_hash };
 }
 
-export async function lookup(ctx: SqlContext, threepid: Threepid, now: number) {
+export async function lookup(
+  ctx: SqlContext,
+  threepid: Threepid,
+  now: number,
+): Promise<GlobalAssociation | undefined> {
   const row = await ctx.db
     .selectFrom("global_threepid_associations")
     .selectAll()
@@ -48,7 +39,11 @@ export async function lookup(ctx: SqlContext, threepid: Threepid, now: number) {
   return row && toGlobal(row);
 }
 
-export async function bulkLookup(ctx: SqlContext, threepids: readonly Threepid[], now: number) {
+export async function bulkLookup(
+  ctx: SqlContext,
+  threepids: readonly Threepid[],
+  now: number,
+): Promise<BulkMatch[]> {
   const wanted = new Map<string, Threepid>();
   for (const { medium, address } of threepids) {
     const lower = asciiLower(address);
@@ -75,7 +70,11 @@ export async function bulkLookup(ctx: SqlContext, threepids: readonly Threepid[]
   return matches;
 }
 
-export async function lookupHashes(ctx: SqlContext, hashes: readonly string[], now: number) {
+export async function lookupHashes(
+  ctx: SqlContext,
+  hashes: readonly string[],
+  now: number,
+): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (hashes.length === 0) return found;
   // NOTSPEC: Sydent let the alphabetically greatest mxid win among rows sharing a hash; the

@@ -31,7 +31,7 @@ function configure(db: BetterSqlite3.Database, file: string): void {
   // better-sqlite3 turns foreign keys on; Sydent never did, and one of its tables declares a
   // foreign key to a table that does not exist (threepid_validations), so keep them off.
   db.pragma("foreign_keys = OFF");
-  if (file !== ":memory:" && file !== "") db.pragma("journal_mode = WAL");
+  if (file !== ":memory:") db.pragma("journal_mode = WAL");
   // After journal_mode: WAL would otherwise default to NORMAL, which can lose the last commits on
   // power loss. FULL syncs every commit.
   db.pragma("synchronous = FULL");
