@@ -1,22 +1,29 @@
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
-import pino from "pino";
+import { after, before, describe, test } from "node:test";
+import { GOLDEN_PUBLIC_KEY, testDeps, type TestDeps } from "../test/deps.js";
 import { buildApp, CLIENT_BODY_LIMIT } from "./app.js";
-import { MatrixError } from "./errors.js";
 
-function app(enableV1 = true) {
-  return buildApp({
-    log: pino({ level: "silent" }),
-    enableV1,
-    publicKeyBase64: "A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg",
-    checkEphemeralKey: async (key) => key === "ephemeral",
-    auth: {
-      authenticate: async () => {
-        throw new MatrixError("M_UNAUTHORIZED", "Unauthorized");
-      },
-    },
+let deps: TestDeps;
+let noV1: TestDeps;
+before(async () => {
+  deps = await testDeps();
+  noV1 = await testDeps({ conf: { general: { enable_v1_access: false } } });
+  await deps.store.invites.add({
+    medium: "email",
+    address: "a@example.org",
+    roomId: "!r:example.org",
+    sender: "@s:example.org",
+    token: "t",
+    ephemeralPublicKey: "ephemeral",
+    receivedTs: 1,
   });
-}
+});
+after(async () => {
+  await deps.cleanup();
+  await noV1.cleanup();
+});
+
+const app = (enableV1 = true) => buildApp(enableV1 ? deps : noV1);
 
 const v1 = "/_matrix/identity/api/v1";
 const v2 = "/_matrix/identity/v2";
@@ -56,7 +63,7 @@ describe("status, versions and public keys", () => {
     for (const url of [`${v1}/pubkey/ed25519:0`, `${v2}/pubkey/ed25519:0`, `${v2}/pubkey/ed25519%3A0`]) {
       const res = await a.inject({ url });
       assert.equal(res.statusCode, 200, url);
-      assert.deepEqual(res.json(), { public_key: "A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg" });
+      assert.deepEqual(res.json(), { public_key: GOLDEN_PUBLIC_KEY });
     }
     assert.equal((await a.inject({ url: `${v2}/pubkey/ed25519:1` })).statusCode, 404);
   });
@@ -65,7 +72,7 @@ describe("status, versions and public keys", () => {
     const a = app();
     const valid = async (key: string, url = `${v2}/pubkey/isvalid`) =>
       (await a.inject({ url, query: { public_key: key } })).json().valid;
-    assert.equal(await valid("A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg"), true);
+    assert.equal(await valid(GOLDEN_PUBLIC_KEY), true);
     assert.equal(await valid("A6EHv_POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg"), false);
     assert.equal(await valid("ephemeral", `${v1}/pubkey/ephemeral/isvalid`), true);
     assert.equal(await valid("other", `${v1}/pubkey/ephemeral/isvalid`), false);

@@ -14,7 +14,6 @@ import { versionRoutes } from "./http/routes/versions.js";
 /** Sydent's client-API body limit (512 KiB); larger bodies are refused with M_TOO_LARGE. */
 export const CLIENT_BODY_LIMIT = 512 * 1024;
 
-
 /** A Fastify instance with Cairn's HTTP conventions and no routes: every listener starts here. */
 export function baseApp(log: FastifyBaseLogger, bodyLimit: number | undefined): FastifyInstance {
   const app = Fastify({

@@ -1,0 +1,13 @@
+// Cairn's own SQLite schema, applied after Sydent's. Everything is named `cairn_*` and nothing of
+// Sydent's is altered, so Sydent (and its scripts) can still open the file. The version is kept in
+// `cairn_schema` (PRAGMA user_version stays Sydent's).
+
+/** Steps: index i takes cairn_schema.version from i to i + 1. */
+export const cairnSqliteSteps: readonly (readonly string[])[] = [
+  [
+    // requestToken finds a session by (medium, address, clientSecret); Sydent scanned the table.
+    "CREATE INDEX cairn_threepid_validation_sessions_threepid ON threepid_validation_sessions(medium, address)",
+    // Token rows are joined and reaped by their session.
+    "CREATE INDEX cairn_threepid_token_auths_session ON threepid_token_auths(validationSession)",
+  ],
+];

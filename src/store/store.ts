@@ -1,0 +1,228 @@
+// The storage contract: small role interfaces the domain builds every endpoint on, without SQL.
+// One Kysely implementation (sql-store.ts) serves SQLite and PostgreSQL. Field names follow the
+// spec; the tables underneath keep Sydent's columns. Timestamps are milliseconds except where a
+// field says seconds (invites and ephemeral keys, as Sydent stores them).
+
+/** A third-party identifier. Email addresses are case-folded by the domain before they get here. */
+export interface Threepid {
+  medium: string;
+  address: string;
+}
+
+export interface ValidationSession {
+  sid: number;
+  medium: string;
+  /** As submitted to requestToken (never case-folded). */
+  address: string;
+  clientSecret: string;
+  validated: boolean;
+  /** Creation or last requestToken time. */
+  mtime: number;
+}
+
+export interface TokenSession extends ValidationSession {
+  token: string;
+  /** -1 until a message was sent. */
+  sendAttemptNumber: number;
+}
+
+export interface NewSession {
+  sid: number;
+  medium: string;
+  address: string;
+  clientSecret: string;
+  token: string;
+  now: number;
+}
+
+export interface SessionStore {
+  /** The session with its token for (medium, address, clientSecret), expired or validated alike. */
+  find(medium: string, address: string, clientSecret: string): Promise<TokenSession | undefined>;
+  /** Inserts the session (unvalidated, mtime = now) and its token (sendAttemptNumber -1). */
+  create(session: NewSession): Promise<TokenSession>;
+  touch(sid: number, mtime: number): Promise<void>;
+  get(sid: number): Promise<ValidationSession | undefined>;
+  getWithToken(sid: number): Promise<TokenSession | undefined>;
+  markValidated(sid: number): Promise<void>;
+  /** Stores the attempt on the session's own token row (Sydent's keyed the wrong row). */
+  setSendAttemptNumber(sid: number, sendAttempt: number): Promise<void>;
+  /** Deletes sessions with mtime < cutoff, then token rows left without a session. Returns sessions deleted. */
+  deleteOlderThan(cutoff: number): Promise<number>;
+}
+
+/** A row of this server's own bindings; a tombstone (removed binding) has mxid, notBefore, notAfter and lookupHash null. */
+export interface LocalAssociation extends Threepid {
+  id: number;
+  mxid: string | null;
+  ts: number | null;
+  notBefore: number | null;
+  notAfter: number | null;
+  lookupHash: string | null;
+}
+
+export interface NewLocalAssociation extends Threepid {
+  mxid: string;
+  ts: number;
+  notBefore: number;
+  notAfter: number;
+  lookupHash: string;
+}
+
+/** A row of the lookup table: own bindings and replicated ones. */
+export interface GlobalAssociation extends Threepid {
+  id: number;
+  mxid: string;
+  ts: number;
+  notBefore: number;
+  notAfter: number;
+  originServer: string;
+  originId: number;
+  /** The signed association as JSON text, stored verbatim. */
+  sgAssoc: string;
+  lookupHash: string | null;
+}
+
+export type NewGlobalAssociation = Omit<GlobalAssociation, "id">;
+
+export interface BulkMatch extends Threepid {
+  mxid: string;
+}
+
+export interface AssociationStore {
+  /** INSERT OR REPLACE semantics: any row for the 3PID is replaced by a new row with a new, higher id. */
+  upsertLocal(association: NewLocalAssociation): Promise<LocalAssociation>;
+  /** Replaces the row with a tombstone (new id, ts = now) only if (medium, address, mxid) is bound. */
+  tombstoneLocal(threepid: Threepid, mxid: string, now: number): Promise<LocalAssociation | undefined>;
+  /** Local rows with id > afterId (null: all), ascending, at most `limit` when given. */
+  localAfter(afterId: number | null, limit?: number): Promise<LocalAssociation[]>;
+  /** max(originId) (null when none) and count of the global rows from originServer. */
+  originIdStats(originServer: string): Promise<{ max: number | null; count: number }>;
+  /** INSERT OR IGNORE by (originServer, originId). Returns whether a row was inserted. */
+  insertGlobal(association: NewGlobalAssociation): Promise<boolean>;
+  /** Deletes every global row with exactly this medium and address, from any origin. */
+  deleteGlobal(threepid: Threepid): Promise<number>;
+  /** The newest (by ts) row valid at `now` whose address equals `address` under ASCII lower(). */
+  lookup(threepid: Threepid, now: number): Promise<GlobalAssociation | undefined>;
+  /** The mxid of `lookup`, for "is this 3PID bound?" checks. */
+  boundMxid(threepid: Threepid, now: number): Promise<string | undefined>;
+  /** One query: for each stored (medium, address) matching a query pair, the newest valid binding; ordered by medium, address. */
+  bulkLookup(threepids: readonly Threepid[], now: number): Promise<BulkMatch[]>;
+  /** One query: hash → mxid of the newest binding valid at `now` carrying that lookup_hash; misses omitted. */
+  lookupHashes(hashes: readonly string[], now: number): Promise<Map<string, string>>;
+}
+
+export type LookupHashFunction = (address: string, medium: string, pepper: string) => string;
+
+export interface HashingStore {
+  getPepper(): Promise<string | undefined>;
+  /** Stores the pepper and recomputes lookup_hash of every local and global row, atomically. */
+  setPepperAndRehash(pepper: string, hash: LookupHashFunction): Promise<void>;
+}
+
+export interface Invite extends Threepid {
+  id: number;
+  roomId: string;
+  sender: string;
+  token: string;
+  /** Seconds. */
+  receivedTs: number | null;
+  /** Seconds; null until delivered. */
+  sentTs: number | null;
+}
+
+export interface NewInvite extends Threepid {
+  roomId: string;
+  sender: string;
+  token: string;
+  ephemeralPublicKey: string;
+  /** Seconds; also the ephemeral key's persistence time. */
+  receivedTs: number;
+}
+
+export interface InviteStore {
+  /** Stores the ephemeral public key, then the invite token, atomically. */
+  add(invite: NewInvite): Promise<void>;
+  /** Invites for the 3PID not yet delivered (sent_ts null), in insertion order. */
+  pending(threepid: Threepid): Promise<Invite[]>;
+  /** Sets sent_ts (seconds) on every invite for the 3PID. */
+  markSent(threepid: Threepid, sentTs: number): Promise<void>;
+  deleteFor(threepid: Threepid): Promise<number>;
+  senderForToken(token: string): Promise<string | undefined>;
+  /** Counts a validity check of an ephemeral key; returns whether the key exists. */
+  checkEphemeralKey(publicKey: string): Promise<boolean>;
+}
+
+export interface Account {
+  userId: string;
+  createdTs: number;
+  consentVersion: string | null;
+}
+
+export interface AccountStore {
+  /** INSERT OR IGNORE: an existing account keeps its creation time. */
+  addAccount(userId: string, createdTs: number): Promise<void>;
+  addToken(userId: string, token: string): Promise<void>;
+  accountForToken(token: string): Promise<Account | undefined>;
+  /** Returns whether a token was deleted. */
+  deleteToken(token: string): Promise<boolean>;
+  /** In no particular order. */
+  acceptedTermsUrls(userId: string): Promise<string[]>;
+  /** INSERT OR IGNORE of each URL. */
+  addAcceptedTermsUrls(userId: string, urls: readonly string[]): Promise<void>;
+  setConsentVersion(userId: string, version: string): Promise<void>;
+}
+
+export interface Peer {
+  name: string;
+  port: number | null;
+  /** Id of the last of our local rows the peer accepted; null = nothing yet. */
+  lastSentVersion: number | null;
+  lastPokeSucceededAt: number | null;
+  active: boolean;
+  /** Public keys by algorithm (e.g. `ed25519`), as stored. */
+  publicKeys: Record<string, string>;
+}
+
+export interface NewPeer {
+  name: string;
+  port: number | null;
+  active: boolean;
+  publicKeys: Record<string, string>;
+}
+
+export interface PeerStore {
+  /** Active peers that have at least one public key (Sydent ignores the others). */
+  activePeers(): Promise<Peer[]>;
+  activePeer(name: string): Promise<Peer | undefined>;
+  updateProgress(name: string, lastSentVersion: number, lastPokeSucceededAt: number): Promise<void>;
+  /** Adds a peer with its keys; fails if the name exists. */
+  add(peer: NewPeer): Promise<void>;
+  /** Removes a peer and its keys; returns whether it existed. */
+  remove(name: string): Promise<boolean>;
+  /** Every peer, active or not, with or without keys, by name. */
+  list(): Promise<Peer[]>;
+}
+
+export interface StoreRoles {
+  readonly sessions: SessionStore;
+  readonly associations: AssociationStore;
+  readonly hashing: HashingStore;
+  readonly invites: InviteStore;
+  readonly accounts: AccountStore;
+  readonly peers: PeerStore;
+}
+
+export interface Transactional extends StoreRoles {
+  /**
+   * Runs fn with a view bound to one transaction: committed when fn resolves, rolled back when it
+   * throws. Called on a view that is already in a transaction, fn joins that transaction.
+   */
+  transaction<T>(fn: (tx: Transactional) => Promise<T>): Promise<T>;
+}
+
+export type Engine = "sqlite" | "postgres";
+
+export interface Store extends Transactional {
+  readonly engine: Engine;
+  close(): Promise<void>;
+}

@@ -1,0 +1,83 @@
+// Deps for tests: a real store (in-memory SQLite, or a fresh PostgreSQL schema), the golden signing
+// key, a clock pinned to the fixtures' day, the real CSPRNG and a silent logger. The configuration
+// is loaded through the real loader from INI sections the test gives.
+import pino from "pino";
+import { fixedClock } from "../src/clock.js";
+import { loadConfig } from "../src/config/load.js";
+import { casefold } from "../src/crypto/casefold.js";
+import { cryptoRandom } from "../src/crypto/random.js";
+import { signingKeyFromSeed } from "../src/crypto/signing-key.js";
+import type { Deps } from "../src/deps.js";
+import { refuseAll } from "../src/http/auth.js";
+import { openStore } from "../src/store/open.js";
+import { MemoryFs, loadOptions, CWD } from "./memory-fs.js";
+import { createTestSchema, postgresUrl } from "./postgres.js";
+
+/** 2026-12-04 around the time the fixtures were made (their sessions are valid then). */
+export const FIXTURE_NOW = 1796414400000;
+/** golden.json's key: seed bytes 00..1f. */
+export const GOLDEN_SEED = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
+export const GOLDEN_PUBLIC_KEY = "A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg";
+export const TEST_SERVER_NAME = "id.cairn.test";
+
+export type Engine = "sqlite" | "postgres";
+export type IniSections = Record<string, Record<string, string | number | boolean>>;
+
+export function iniText(sections: IniSections): string {
+  return Object.entries(sections)
+    .map(
+      ([name, keys]) =>
+        `[${name}]\n${Object.entries(keys)
+          .map(([k, v]) => `${k} = ${String(v)}\n`)
+          .join("")}`,
+    )
+    .join("\n");
+}
+
+export interface TestDepsOptions {
+  engine?: Engine;
+  /** Config sections merged over the test defaults. */
+  conf?: IniSections;
+  now?: number;
+}
+
+export type TestDeps = Deps & { clock: ReturnType<typeof fixedClock>; cleanup(): Promise<void> };
+
+export async function testConfig(conf: IniSections = {}) {
+  const sections: IniSections = {
+    general: { "server.name": TEST_SERVER_NAME, "templates.path": "res" },
+    db: { "db.file": ":memory:" },
+    crypto: { "ed25519.signingkey": `ed25519 0 ${GOLDEN_SEED.toString("base64").replace(/=+$/, "")}` },
+  };
+  for (const [name, keys] of Object.entries(conf)) sections[name] = { ...sections[name], ...keys };
+  const fs = new MemoryFs({ [`${CWD}/sydent.conf`]: iniText(sections) });
+  return (await loadConfig(loadOptions(fs, { casefold }))).config;
+}
+
+export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps> {
+  const engine = options.engine ?? "sqlite";
+  const pgSchema = engine === "postgres" ? await createTestSchema() : null;
+  const config = await testConfig({
+    ...options.conf,
+    ...(pgSchema ? { postgres: { url: pgSchema.url, ...options.conf?.postgres } } : {}),
+  });
+  const store = await openStore(config);
+  return {
+    config,
+    store,
+    serverKey: signingKeyFromSeed(config.crypto.signingKey.seed, config.crypto.signingKey.version),
+    clock: fixedClock(options.now ?? FIXTURE_NOW),
+    random: cryptoRandom,
+    log: pino({ level: "silent" }),
+    auth: refuseAll,
+    async cleanup() {
+      await store.close();
+      await pgSchema?.cleanup();
+    },
+  };
+}
+
+/** The engines a test file should run on: SQLite always, PostgreSQL when the machine has it. */
+export function engines(): Engine[] {
+  return postgresUrl() ? ["sqlite", "postgres"] : ["sqlite"];
+}
