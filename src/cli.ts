@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// The `cairn` command. With no arguments it serves, as Sydent's entry point does.
+import { readFileSync } from "node:fs";
+import { renderExampleConfig } from "./config/example.js";
+import { ConfigError } from "./config/load.js";
+import { formatSigningKeyLine } from "./config/signing-key-line.js";
+import { cryptoRandom } from "./crypto/random.js";
+import { generateSeed, signingKeyFromSeed } from "./crypto/signing-key.js";
+import { startServer, StartupError } from "./main.js";
+
+const USAGE = `Usage: cairn [command] [options]
+
+Commands:
+  serve [--config PATH]   run the identity server (the default command); the config file is PATH,
+                          else $SYDENT_CONF, else ./sydent.conf (written on first start)
+  generate-config         print a commented example configuration with every key
+  generate-key            print a new signing key line for [crypto] ed25519.signingkey
+  --version               print Cairn's version
+  help                    print this text
+`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i === -1) return undefined;
+  const value = args[i + 1];
+  if (value === undefined) throw new UsageError(`${name} needs a value`);
+  args.splice(i, 2);
+  return value;
+}
+
+class UsageError extends Error {}
+
+async function serve(args: string[]): Promise<void> {
+  const configPath = option(args, "--config");
+  if (args.length > 0) throw new UsageError(`unexpected argument: ${args[0]}`);
+  const server = await startServer({ configPath });
+  const stop = (signal: string) => {
+    server.deps.log.info({ signal }, "stopping");
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        server.deps.log.error({ err }, "error while stopping");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command = "serve", ...args] = argv;
+  switch (command) {
+    case "serve":
+      return serve(args);
+    case "generate-config":
+      process.stdout.write(renderExampleConfig(process.env));
+      return;
+    case "generate-key": {
+      const seed = generateSeed(cryptoRandom);
+      const key = signingKeyFromSeed(seed, "0");
+      process.stdout.write(`${formatSigningKeyLine({ version: "0", seed })}\n`);
+      process.stdout.write(`# public key (${key.keyId}): ${key.publicKeyBase64}\n`);
+      return;
+    }
+    case "--version":
+    case "version":
+      process.stdout.write(`cairn ${version()}\n`);
+      return;
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(USAGE);
+      return;
+    default:
+      if (command.startsWith("--")) return serve(argv);
+      throw new UsageError(`unknown command: ${command}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`cairn: ${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (err instanceof ConfigError || err instanceof StartupError) {
+    process.stderr.write(`cairn: ${err.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(
+    `cairn: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,99 @@
+// The server process: load config -> logger -> store -> deps -> listeners; SIGTERM/SIGINT drain
+// in-flight requests, close the store and exit. Every start-up failure ends in one clear message.
+import { rmSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "./app.js";
+import { systemClock } from "./clock.js";
+import { loadConfig } from "./config/load.js";
+import { systemLoadOptions } from "./config/system.js";
+import { casefold } from "./crypto/casefold.js";
+import { cryptoRandom } from "./crypto/random.js";
+import { signingKeyFromSeed } from "./crypto/signing-key.js";
+import type { Deps } from "./deps.js";
+import { loadOrCreatePepper } from "./domain/pepper.js";
+import { refuseAll } from "./http/auth.js";
+import { createLogger } from "./log.js";
+import { openStore } from "./store/open.js";
+
+export interface RunningServer {
+  deps: Deps;
+  client: FastifyInstance;
+  /** Where the client API listens, e.g. `http://[::]:8090`. */
+  clientUrl: string;
+  /** Stops accepting, waits for in-flight requests (at most `drainMs`), closes the store. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** `--config PATH`; else `$SYDENT_CONF`, else `sydent.conf`. */
+  configPath?: string;
+  /** How long SIGTERM waits for in-flight requests before closing anyway. */
+  drainMs?: number;
+}
+
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+async function listen(app: FastifyInstance, host: string, port: number, what: string): Promise<string> {
+  try {
+    return await app.listen({ host, port, backlog: 50 });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new StartupError(`cannot listen for the ${what} on [${host}]:${port}: ${reason}`);
+  }
+}
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const loaded = await loadConfig({ ...systemLoadOptions(), path: options.configPath, casefold });
+  const { config } = loaded;
+  const log = createLogger(config.general);
+  for (const warning of loaded.warnings) log.warn(warning);
+  if (loaded.written) log.info({ file: config.path, why: loaded.written }, "wrote the config file");
+
+  let store;
+  try {
+    store = await openStore(config);
+  } catch (err) {
+    const where = config.postgres.url !== "" ? "the PostgreSQL database" : `the database ${config.db.file}`;
+    throw new StartupError(`cannot open ${where}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const random = cryptoRandom;
+  await loadOrCreatePepper(store.hashing, random);
+  const deps: Deps = {
+    config,
+    store,
+    serverKey: signingKeyFromSeed(config.crypto.signingKey.seed, config.crypto.signingKey.version),
+    clock: systemClock,
+    random,
+    log,
+    auth: refuseAll,
+  };
+
+  const client = buildApp(deps);
+  let clientUrl: string;
+  try {
+    clientUrl = await listen(client, config.http.clientBindAddress, config.http.clientPort, "client API");
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const pidfile = config.general.pidfilePath === "" ? null : resolve(config.general.pidfilePath);
+  if (pidfile) writeFileSync(pidfile, `${process.pid}\n`);
+  log.info({ url: clientUrl, server: config.general.serverName, engine: store.engine }, "Cairn is serving");
+
+  const drainMs = options.drainMs ?? 10_000;
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      const timer = setTimeout(() => client.server.closeAllConnections(), drainMs);
+      await client.close();
+      clearTimeout(timer);
+      await store.close();
+      if (pidfile) rmSync(pidfile, { force: true });
+      log.info("stopped");
+      log.flush();
+    })());
+  return { deps, client, clientUrl, close };
+}
