@@ -1,3 +1,4 @@
+import { postgresSteps } from "./schema/postgres-schema.js";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import pg from "pg";
@@ -48,7 +49,9 @@ test(
       const again = await openPostgresStore({ url: schema.url, poolSize: 1 });
       await again.close();
       await withPool(schema.url, async (pool) => {
-        assert.deepEqual((await pool.query("SELECT version FROM cairn_schema")).rows, [{ version: 1 }]);
+        assert.deepEqual((await pool.query("SELECT version FROM cairn_schema")).rows, [
+          { version: postgresSteps.length },
+        ]);
       });
     } finally {
       await schema.cleanup();

@@ -8,6 +8,7 @@ import { SqlAccounts } from "./sql-accounts.js";
 import { SqlAssociations } from "./sql-associations.js";
 import { SqlHashing } from "./sql-hashing.js";
 import { SqlInvites } from "./sql-invites.js";
+import { SqlLeases } from "./sql-leases.js";
 import { SqlPeers } from "./sql-peers.js";
 import { SqlSessions } from "./sql-sessions.js";
 import type { Store, Transactional } from "./store.js";
@@ -36,6 +37,7 @@ function view(ctx: SqlContext, inTransaction: boolean): Transactional {
     invites: new SqlInvites(ctx),
     accounts: new SqlAccounts(ctx),
     peers: new SqlPeers(ctx),
+    leases: new SqlLeases(ctx),
     transaction: (fn) =>
       inTransaction
         ? fn(self)

@@ -1,3 +1,4 @@
+import { cairnSqliteSteps } from "./schema/cairn-sqlite.js";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { test } from "node:test";
@@ -36,12 +37,13 @@ test("a new file gets Sydent's schema byte for byte, Cairn's objects aside, and 
     assert.equal(db.pragma("synchronous", { simple: true }), 2); // FULL
     assert.equal(db.pragma("foreign_keys", { simple: true }), 0); // as Sydent
     assert.equal(db.pragma("busy_timeout", { simple: true }), 5000);
-    assert.equal(db.prepare("SELECT version FROM cairn_schema").pluck().get(), 1);
+    assert.equal(db.prepare("SELECT version FROM cairn_schema").pluck().get(), cairnSqliteSteps.length);
     const cairn = db
       .prepare("SELECT name FROM sqlite_master WHERE name LIKE 'cairn%' ORDER BY name")
       .pluck()
       .all();
     assert.deepEqual(cairn, [
+      "cairn_leases",
       "cairn_schema",
       "cairn_threepid_token_auths_session",
       "cairn_threepid_validation_sessions_threepid",
@@ -70,7 +72,9 @@ test("opening again changes nothing", () => {
     first.close();
     const second = openSqliteDatabase(file.path);
     assert.deepEqual(dump(second), before);
-    assert.deepEqual(second.prepare("SELECT version FROM cairn_schema").all(), [{ version: 1 }]);
+    assert.deepEqual(second.prepare("SELECT version FROM cairn_schema").all(), [
+      { version: cairnSqliteSteps.length },
+    ]);
     second.close();
   } finally {
     file.remove();

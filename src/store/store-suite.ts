@@ -6,6 +6,7 @@ import { hashingTests } from "./suite/hashing.js";
 import type { OpenStore } from "./suite/harness.js";
 import { storeTester } from "./suite/harness.js";
 import { accountTests, inviteTests } from "./suite/invites-accounts.js";
+import { leaseTests } from "./suite/leases.js";
 import { lookupTests } from "./suite/lookups.js";
 import { peerTests } from "./suite/peers.js";
 import { sessionTests } from "./suite/sessions.js";
@@ -26,5 +27,6 @@ export function runStoreSuite(name: string, open: OpenStore, skip: string | fals
     describe("accounts", { concurrency }, () => accountTests(t));
     describe("peers", { concurrency }, () => peerTests(t));
     describe("transactions", { concurrency }, () => transactionTests(t));
+    describe("leases", { concurrency }, () => leaseTests(t));
   });
 }

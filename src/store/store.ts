@@ -203,6 +203,16 @@ export interface PeerStore {
   list(): Promise<Peer[]>;
 }
 
+export interface LeaseStore {
+  /**
+   * Takes (or renews) the named lease for `holder` until `now + ttlMs` if it is free, expired or
+   * already held by `holder`. Returns whether `holder` now holds it. Atomic across processes.
+   */
+  tryAcquire(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up if `holder` holds it. */
+  release(name: string, holder: string): Promise<void>;
+}
+
 export interface StoreRoles {
   readonly sessions: SessionStore;
   readonly associations: AssociationStore;
@@ -210,6 +220,7 @@ export interface StoreRoles {
   readonly invites: InviteStore;
   readonly accounts: AccountStore;
   readonly peers: PeerStore;
+  readonly leases: LeaseStore;
 }
 
 export interface Transactional extends StoreRoles {

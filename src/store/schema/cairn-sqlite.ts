@@ -10,4 +10,8 @@ export const cairnSqliteSteps: readonly (readonly string[])[] = [
     // Token rows are joined and reaped by their session.
     "CREATE INDEX cairn_threepid_token_auths_session ON threepid_token_auths(validationSession)",
   ],
+  [
+    // Leases coordinate periodic jobs between processes sharing one database (jobs/periodic.ts).
+    "CREATE TABLE cairn_leases (name text NOT NULL PRIMARY KEY, holder text NOT NULL, expires_at bigint NOT NULL)",
+  ],
 ];

@@ -103,6 +103,12 @@ export interface CairnSchemaTable {
   version: number;
 }
 
+export interface CairnLeasesTable {
+  name: string;
+  holder: string;
+  expires_at: number;
+}
+
 export interface Database {
   threepid_validation_sessions: ThreepidValidationSessionsTable;
   threepid_token_auths: ThreepidTokenAuthsTable;
@@ -117,4 +123,5 @@ export interface Database {
   tokens: TokensTable;
   accepted_terms_urls: AcceptedTermsUrlsTable;
   cairn_schema: CairnSchemaTable;
+  cairn_leases: CairnLeasesTable;
 }

@@ -54,6 +54,9 @@ export const postgresSteps: readonly (readonly string[])[] = [
     `CREATE INDEX cairn_threepid_validation_sessions_threepid ON threepid_validation_sessions (medium, address)`,
     `CREATE INDEX cairn_threepid_token_auths_session ON threepid_token_auths ("validationSession")`,
   ],
+  [
+    "CREATE TABLE cairn_leases (name text NOT NULL PRIMARY KEY, holder text NOT NULL, expires_at bigint NOT NULL)",
+  ],
 ];
 
 /**
