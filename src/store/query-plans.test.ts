@@ -65,6 +65,8 @@ async function lookupQueries(store: Store, queries: CompiledQuery[]) {
       store.associations.lookup({ medium: "email", address: "USER5@example.org" }, now),
     ),
     session: await one(() => store.sessions.find("email", "a@x", "secret")),
+    // Every authenticated request: a token in its hashed and its clear form.
+    token: await one(() => store.accounts.accountForToken("cairn-sha256:x", "clear")),
   };
 }
 
@@ -89,6 +91,8 @@ test("SQLite: lookups are single queries that SEARCH by index", async () => {
     );
     assert.match(plan(q.session), /SEARCH s USING INDEX cairn_threepid_validation_sessions_threepid/);
     assert.match(plan(q.session), /SEARCH t USING INDEX cairn_threepid_token_auths_session/);
+    assert.match(plan(q.token), /SEARCH t USING INDEX sqlite_autoindex_tokens_1 \(token=\?\)/);
+    assert.match(plan(q.token), /SEARCH a USING INDEX sqlite_autoindex_accounts_1 \(user_id=\?\)/);
   } finally {
     await store.close();
   }
@@ -121,6 +125,7 @@ test(
       await uses(q.bulk, "global_threepid_medium_lower_address");
       await uses(q.single, "global_threepid_medium_lower_address");
       await uses(q.session, "cairn_threepid_validation_sessions_threepid");
+      await uses(q.token, "tokens_pkey");
     } finally {
       await store.close();
       await schema.cleanup();

@@ -18,18 +18,23 @@ export class SqlAccounts implements AccountStore {
     await this.ctx.db.insertInto("tokens").values({ token, user_id: userId }).execute();
   }
 
-  async accountForToken(token: string): Promise<Account | undefined> {
+  async accountForToken(...storedForms: string[]): Promise<Account | undefined> {
+    if (storedForms.length === 0) return undefined;
     const row = await this.ctx.db
       .selectFrom("accounts as a")
       .innerJoin("tokens as t", "t.user_id", "a.user_id")
       .select(["a.user_id", "a.created_ts", "a.consent_version"])
-      .where("t.token", "=", token)
+      .where("t.token", "in", storedForms)
       .executeTakeFirst();
     return row && { userId: row.user_id, createdTs: row.created_ts, consentVersion: row.consent_version };
   }
 
-  async deleteToken(token: string): Promise<boolean> {
-    const result = await this.ctx.db.deleteFrom("tokens").where("token", "=", token).executeTakeFirst();
+  async deleteToken(...storedForms: string[]): Promise<boolean> {
+    if (storedForms.length === 0) return false;
+    const result = await this.ctx.db
+      .deleteFrom("tokens")
+      .where("token", "in", storedForms)
+      .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 

@@ -162,9 +162,10 @@ export interface AccountStore {
   /** INSERT OR IGNORE: an existing account keeps its creation time. */
   addAccount(userId: string, createdTs: number): Promise<void>;
   addToken(userId: string, token: string): Promise<void>;
-  accountForToken(token: string): Promise<Account | undefined>;
-  /** Returns whether a token was deleted. */
-  deleteToken(token: string): Promise<boolean>;
+  /** The account owning a token stored in any of these forms (one query). */
+  accountForToken(...storedForms: string[]): Promise<Account | undefined>;
+  /** Deletes the token stored in any of these forms; returns whether one was deleted. */
+  deleteToken(...storedForms: string[]): Promise<boolean>;
   /** In no particular order. */
   acceptedTermsUrls(userId: string): Promise<string[]>;
   /** INSERT OR IGNORE of each URL. */

@@ -73,6 +73,21 @@ export function accountTests(t: StoreTest): void {
     await assert.rejects(store.accounts.addToken("@b:x", "tok2"));
   });
 
+  t("a token is found and deleted through any of the forms it may be stored in", async (store) => {
+    await store.accounts.addAccount("@a:x", now);
+    await store.accounts.addToken("@a:x", "hashed-form");
+    await store.accounts.addAccount("@b:x", now);
+    await store.accounts.addToken("@b:x", "clear-form");
+    assert.equal((await store.accounts.accountForToken("hashed-form", "x"))?.userId, "@a:x");
+    assert.equal((await store.accounts.accountForToken("y", "clear-form"))?.userId, "@b:x");
+    assert.equal(await store.accounts.accountForToken("y", "z"), undefined);
+    assert.equal(await store.accounts.accountForToken(), undefined);
+    assert.equal(await store.accounts.deleteToken(), false);
+    assert.equal(await store.accounts.deleteToken("y", "clear-form"), true);
+    assert.equal(await store.accounts.accountForToken("clear-form"), undefined);
+    assert.equal((await store.accounts.accountForToken("hashed-form"))?.userId, "@a:x");
+  });
+
   t("accepted terms URLs accumulate without duplicates; consent is recorded", async (store) => {
     await store.accounts.addAccount("@a:x", now);
     await store.accounts.addToken("@a:x", "tok");
