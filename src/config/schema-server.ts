@@ -33,7 +33,7 @@ export const SERVER_KEYS: readonly KeySpec[] = [
     "terms.path",
     "",
     "path",
-    "YAML file with the terms of service users must accept. Empty: no terms.",
+    "YAML file with the terms of service users must accept; checked at start, followed while running. Empty: no terms.",
   ),
   key(
     "general",
