@@ -8,7 +8,9 @@ import { installCors } from "./http/cors.js";
 import { decodeColons, installErrorHandling, sendFrameworkError } from "./http/error-handler.js";
 import { installRequestLog } from "./http/request-log.js";
 import { createRouter } from "./http/route.js";
+import { accountRoutes } from "./http/routes/account.js";
 import { pubkeyRoutes } from "./http/routes/pubkey.js";
+import { termsRoutes } from "./http/routes/terms.js";
 import { versionRoutes } from "./http/routes/versions.js";
 
 /** Sydent's client-API body limit (512 KiB); larger bodies are refused with M_TOO_LARGE. */
@@ -46,5 +48,7 @@ export function buildApp(deps: Deps): FastifyInstance {
     publicKeyBase64: deps.serverKey.publicKeyBase64,
     checkEphemeralKey: (key) => deps.store.invites.checkEphemeralKey(key),
   });
+  accountRoutes(route, { accounts: deps.store.accounts });
+  termsRoutes(route, { terms: deps.terms, accounts: deps.store.accounts });
   return app;
 }

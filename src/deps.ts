@@ -5,6 +5,7 @@ import type { Clock } from "./clock.js";
 import type { Config } from "./config/types.js";
 import type { Random } from "./crypto/random.js";
 import type { SigningKey } from "./crypto/signing-key.js";
+import type { TermsProvider } from "./domain/terms.js";
 import type { Authenticator } from "./http/auth.js";
 import type { Store } from "./store/store.js";
 
@@ -18,4 +19,6 @@ export interface Deps {
   log: Logger;
   /** v2 bearer-token authentication and the terms gate. */
   auth: Authenticator;
+  /** The terms of service in force (`[general] terms.path`), followed while running. */
+  terms: TermsProvider;
 }

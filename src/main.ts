@@ -7,12 +7,13 @@ import { buildApp } from "./app.js";
 import { systemClock } from "./clock.js";
 import { loadConfig } from "./config/load.js";
 import { systemLoadOptions } from "./config/system.js";
+import { openTermsFile } from "./config/terms-file.js";
 import { casefold } from "./crypto/casefold.js";
 import { cryptoRandom } from "./crypto/random.js";
 import { signingKeyFromSeed } from "./crypto/signing-key.js";
 import type { Deps } from "./deps.js";
+import { accountAuthenticator } from "./domain/accounts.js";
 import { loadOrCreatePepper } from "./domain/pepper.js";
-import { refuseAll } from "./http/auth.js";
 import { createLogger } from "./log.js";
 import { openStore } from "./store/open.js";
 
@@ -51,6 +52,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const log = createLogger(config.general);
   for (const warning of loaded.warnings) log.warn(warning);
   if (loaded.written) log.info({ file: config.path, why: loaded.written }, "wrote the config file");
+  const terms = await openTermsFile(config, systemClock, log);
 
   let store;
   try {
@@ -68,7 +70,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     clock: systemClock,
     random,
     log,
-    auth: refuseAll,
+    auth: accountAuthenticator(store.accounts, terms),
+    terms,
   };
 
   const client = buildApp(deps);

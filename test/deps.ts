@@ -8,7 +8,8 @@ import { casefold } from "../src/crypto/casefold.js";
 import { cryptoRandom } from "../src/crypto/random.js";
 import { signingKeyFromSeed } from "../src/crypto/signing-key.js";
 import type { Deps } from "../src/deps.js";
-import { refuseAll } from "../src/http/auth.js";
+import { openTermsFile } from "../src/config/terms-file.js";
+import { accountAuthenticator } from "../src/domain/accounts.js";
 import { openStore } from "../src/store/open.js";
 import { MemoryFs, loadOptions, CWD } from "./memory-fs.js";
 import { createTestSchema, postgresUrl } from "./postgres.js";
@@ -59,17 +60,28 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
   const pgSchema = engine === "postgres" ? await createTestSchema() : null;
   const config = await testConfig({
     ...options.conf,
-    ...(pgSchema ? { postgres: { url: pgSchema.url, ...options.conf?.postgres } } : {}),
+    // INI interpolation: a literal % (the URL's percent-encoding) is written %%.
+    ...(pgSchema ? { postgres: { url: pgSchema.url.replaceAll("%", "%%"), ...options.conf?.postgres } } : {}),
   });
+  const clock = fixedClock(options.now ?? FIXTURE_NOW);
+  const log = pino({ level: "silent" });
+  let terms;
+  try {
+    terms = await openTermsFile(config, clock, log);
+  } catch (err) {
+    await pgSchema?.cleanup();
+    throw err;
+  }
   const store = await openStore(config);
   return {
     config,
     store,
     serverKey: signingKeyFromSeed(config.crypto.signingKey.seed, config.crypto.signingKey.version),
-    clock: fixedClock(options.now ?? FIXTURE_NOW),
+    clock,
     random: cryptoRandom,
-    log: pino({ level: "silent" }),
-    auth: refuseAll,
+    log,
+    auth: accountAuthenticator(store.accounts, terms),
+    terms,
     async cleanup() {
       await store.close();
       await pgSchema?.cleanup();

@@ -1,7 +1,6 @@
 // v2 authentication: where the access token comes from, and the interface that checks it (and the
-// terms gate). The accounts feature provides the real authenticator.
+// terms gate). domain/accounts.ts provides the real authenticator.
 import type { FastifyRequest } from "fastify";
-import { MatrixError } from "../errors.js";
 import type { Args } from "./args.js";
 
 export interface Authenticator {
@@ -23,10 +22,3 @@ export function tokenFromRequest(req: FastifyRequest, args: Args): string | unde
   const fromArgs = args["access_token"];
   return typeof fromArgs === "string" ? fromArgs : undefined;
 }
-
-/** Until accounts exist: every v2 request that needs a token is refused. */
-export const refuseAll: Authenticator = {
-  authenticate: async () => {
-    throw new MatrixError("M_UNAUTHORIZED", "Unauthorized");
-  },
-};

@@ -34,6 +34,8 @@ export interface RouteSpec<S extends TSchema> {
   auth?: "terms" | "token";
   /** Read the body as JSON whatever the path and Content-Type. */
   alwaysJson?: boolean;
+  /** An empty body means no arguments instead of bad JSON (logout is specified without a body). */
+  optionalBody?: boolean;
   handler: (ctx: RouteContext<Static<S>>) => Promise<unknown> | unknown;
 }
 
@@ -86,15 +88,14 @@ export function createRouter(app: FastifyInstance, env: RouterEnv) {
         // Every Cairn path is literal: escape `:` so the router does not take `:0` for a parameter.
         url: url.replaceAll(":", "::"),
         handler: async (req, reply) => {
-          const raw = extractArgs(
-            {
-              method: req.method,
-              url: req.url,
-              contentType: req.headers["content-type"],
-              body: Buffer.isBuffer(req.body) ? req.body : undefined,
-            },
-            spec.alwaysJson,
-          );
+          const body = Buffer.isBuffer(req.body) ? req.body : undefined;
+          const raw =
+            spec.optionalBody && (body === undefined || body.length === 0)
+              ? {}
+              : extractArgs(
+                  { method: req.method, url: req.url, contentType: req.headers["content-type"], body },
+                  spec.alwaysJson,
+                );
           let userId: string | null = null;
           if (version === "v2" && spec.auth) {
             userId = await env.auth.authenticate(tokenFromRequest(req, raw), spec.auth === "terms");
@@ -110,3 +111,9 @@ export function createRouter(app: FastifyInstance, env: RouterEnv) {
 }
 
 export type Route = ReturnType<typeof createRouter>;
+
+/** The user of a route declared with `auth`: the router authenticated them before the handler. */
+export function authenticatedUser(ctx: { userId: string | null }): string {
+  if (ctx.userId === null) throw new Error("authenticatedUser() called on a route without auth");
+  return ctx.userId;
+}
