@@ -7,6 +7,7 @@ import type { Random } from "./crypto/random.js";
 import type { SigningKey } from "./crypto/signing-key.js";
 import type { TermsProvider } from "./domain/terms.js";
 import type { Authenticator } from "./http/auth.js";
+import type { Metrics } from "./metrics/metrics.js";
 import type { Store } from "./store/store.js";
 
 export interface Deps {
@@ -21,4 +22,5 @@ export interface Deps {
   auth: Authenticator;
   /** The terms of service in force (`[general] terms.path`), followed while running. */
   terms: TermsProvider;
+  metrics: Metrics;
 }

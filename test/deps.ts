@@ -10,6 +10,7 @@ import { signingKeyFromSeed } from "../src/crypto/signing-key.js";
 import type { Deps } from "../src/deps.js";
 import { openTermsFile } from "../src/config/terms-file.js";
 import { accountAuthenticator } from "../src/domain/accounts.js";
+import { createMetrics } from "../src/metrics/metrics.js";
 import { openStore } from "../src/store/open.js";
 import { MemoryFs, loadOptions, CWD } from "./memory-fs.js";
 import { createTestSchema, postgresUrl } from "./postgres.js";
@@ -82,6 +83,7 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
     log,
     auth: accountAuthenticator(store.accounts, terms),
     terms,
+    metrics: createMetrics({ defaultMetrics: false }),
     async cleanup() {
       await store.close();
       await pgSchema?.cleanup();
