@@ -18,4 +18,6 @@ export interface Deps {
   log: Logger;
   /** v2 bearer-token authentication and the terms gate. */
   auth: Authenticator;
+  /** The v2 lookup pepper, read (or created) once at start-up. */
+  pepper: string;
 }

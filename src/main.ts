@@ -60,7 +60,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     throw new StartupError(`cannot open ${where}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const random = cryptoRandom;
-  await loadOrCreatePepper(store.hashing, random);
+  const pepper = await loadOrCreatePepper(store.hashing, random);
   const deps: Deps = {
     config,
     store,
@@ -69,6 +69,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     random,
     log,
     auth: refuseAll,
+    pepper,
   };
 
   const client = buildApp(deps);

@@ -8,7 +8,8 @@ import { casefold } from "../src/crypto/casefold.js";
 import { cryptoRandom } from "../src/crypto/random.js";
 import { signingKeyFromSeed } from "../src/crypto/signing-key.js";
 import type { Deps } from "../src/deps.js";
-import { refuseAll } from "../src/http/auth.js";
+import { loadOrCreatePepper } from "../src/domain/pepper.js";
+import { refuseAll, type Authenticator } from "../src/http/auth.js";
 import { openStore } from "../src/store/open.js";
 import { MemoryFs, loadOptions, CWD } from "./memory-fs.js";
 import { createTestSchema, postgresUrl } from "./postgres.js";
@@ -39,6 +40,8 @@ export interface TestDepsOptions {
   /** Config sections merged over the test defaults. */
   conf?: IniSections;
   now?: number;
+  /** Stands in for v2 authentication (default: every token refused). */
+  auth?: Authenticator;
 }
 
 export type TestDeps = Deps & { clock: ReturnType<typeof fixedClock>; cleanup(): Promise<void> };
@@ -70,7 +73,8 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
     clock: fixedClock(options.now ?? FIXTURE_NOW),
     random: cryptoRandom,
     log: pino({ level: "silent" }),
-    auth: refuseAll,
+    auth: options.auth ?? refuseAll,
+    pepper: await loadOrCreatePepper(store.hashing, cryptoRandom),
     async cleanup() {
       await store.close();
       await pgSchema?.cleanup();
