@@ -8,6 +8,7 @@ import { installCors } from "./http/cors.js";
 import { decodeColons, installErrorHandling, sendFrameworkError } from "./http/error-handler.js";
 import { installRequestLog } from "./http/request-log.js";
 import { createRouter } from "./http/route.js";
+import { lookupRoutes } from "./http/routes/lookup.js";
 import { pubkeyRoutes } from "./http/routes/pubkey.js";
 import { versionRoutes } from "./http/routes/versions.js";
 
@@ -45,6 +46,14 @@ export function buildApp(deps: Deps): FastifyInstance {
   pubkeyRoutes(route, {
     publicKeyBase64: deps.serverKey.publicKeyBase64,
     checkEphemeralKey: (key) => deps.store.invites.checkEphemeralKey(key),
+  });
+  lookupRoutes(route, {
+    associations: deps.store.associations,
+    clock: deps.clock,
+    serverName: deps.config.general.serverName,
+    serverKey: deps.serverKey,
+    pepper: deps.pepper,
+    addressLookupLimit: deps.config.general.addressLookupLimit,
   });
   return app;
 }
