@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { BENCH_TOKEN, postgresDataset, sqliteDataset, type Log, type PostgresDataset } from "./dataset.js";
 import { measure, type Measurement } from "./load.js";
 import { startTarget, writeCairnConfig, type Target } from "./targets.js";
-import { LOOKUP_PATH, lookupWorkload } from "./workload.js";
+import { LOOKUP_PATH } from "./lookup-path.js";
+import { lookupWorkload } from "./workload.js";
 
 export const BATCH_SIZES = [1, 1000] as const;
 

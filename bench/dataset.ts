@@ -183,6 +183,9 @@ export async function postgresDataset(baseUrl: string, rows: number, log: Log): 
     await store.close();
     await withClient(dataset.url, async (client) => {
       await client.query("BEGIN");
+      // Bulk-load settings for this transaction only: no flush per commit, room to sort index keys.
+      await client.query("SET LOCAL synchronous_commit = off");
+      await client.query("SET LOCAL maintenance_work_mem = '256MB'");
       const { rows: indexes } = await client.query<{ indexname: string; indexdef: string }>(
         `SELECT indexname, indexdef FROM pg_indexes
          WHERE schemaname = current_schema() AND tablename = $1 AND indexname NOT LIKE '%pkey'`,

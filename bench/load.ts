@@ -4,7 +4,7 @@
 // milliseconds, too coarse for sub-millisecond answers).
 import autocannon from "autocannon";
 import { BENCH_TOKEN } from "./dataset.js";
-import { LOOKUP_PATH } from "./workload.js";
+import { LOOKUP_PATH } from "./lookup-path.js";
 
 export interface LoadOptions {
   durationSec: number;

@@ -4,7 +4,6 @@
 // that every run asks the same questions.
 import { BENCH_PEPPER, hashOf, missingThreepid, storedThreepid } from "./dataset.js";
 
-export const LOOKUP_PATH = "/_matrix/identity/v2/lookup";
 /** Distinct bodies cycled through by each case. */
 const BODIES = 64;
 const HIT_RATIO = 0.9;
