@@ -14,6 +14,7 @@ import type { Deps } from "./deps.js";
 import { loadOrCreatePepper } from "./domain/pepper.js";
 import { refuseAll } from "./http/auth.js";
 import { createLogger } from "./log.js";
+import { createSenders } from "./senders/senders.js";
 import { openStore } from "./store/open.js";
 
 export interface RunningServer {
@@ -61,14 +62,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const random = cryptoRandom;
   await loadOrCreatePepper(store.hashing, random);
+  const clock = systemClock;
   const deps: Deps = {
     config,
     store,
     serverKey: signingKeyFromSeed(config.crypto.signingKey.seed, config.crypto.signingKey.version),
-    clock: systemClock,
+    clock,
     random,
     log,
     auth: refuseAll,
+    // SMS goes out directly until the federation client's IP deny-list (§7.7) is wired in here.
+    ...createSenders(config, { cwd: process.cwd(), clock, random, log }),
   };
 
   const client = buildApp(deps);
