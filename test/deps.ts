@@ -9,6 +9,7 @@ import { cryptoRandom } from "../src/crypto/random.js";
 import { signingKeyFromSeed } from "../src/crypto/signing-key.js";
 import type { Deps } from "../src/deps.js";
 import { refuseAll } from "../src/http/auth.js";
+import { createMetrics } from "../src/metrics/metrics.js";
 import { createSenders } from "../src/senders/senders.js";
 import type { HttpFetch } from "../src/senders/sms/http.js";
 import { openStore } from "../src/store/open.js";
@@ -77,6 +78,7 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
   const store = await openStore(config);
   const clock = fixedClock(options.now ?? FIXTURE_NOW);
   const log = pino({ level: "silent" });
+  const metrics = createMetrics({ defaultMetrics: false });
   return {
     config,
     store,
@@ -85,11 +87,13 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
     random: cryptoRandom,
     log,
     auth: refuseAll,
+    metrics,
     ...createSenders(config, {
       cwd: CWD,
       clock,
       random: cryptoRandom,
       log,
+      metrics,
       fetch: options.fetch ?? noSmsProvider,
     }),
     async cleanup() {

@@ -16,8 +16,11 @@ export interface MailerOptions {
   smtp: SmtpTransport;
   clock: Clock;
   random: Random;
-  /** Called once per message the SMTP server accepted (for a metric). */
-  onSent?: () => void;
+  /**
+   * Called once per message when the SMTP connection (and login) succeeded and the message is about
+   * to go out: where Sydent counts `sydent_emails_sent`.
+   */
+  onSending?: () => void;
 }
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -45,7 +48,7 @@ export function identityServerUrl(config: Pick<Config, "general" | "http">): str
 }
 
 export function createMailer(options: MailerOptions): Mailer {
-  const { config, templates, smtp, clock, random, onSent } = options;
+  const { config, templates, smtp, clock, random, onSending } = options;
   const from = senderOf(config.email);
   const envelopeFrom = parseAddress(from);
   const serverUrl = identityServerUrl(config);
@@ -63,8 +66,7 @@ export function createMailer(options: MailerOptions): Mailer {
       };
       const message = templates.renderEmail(request.template, request.brand, vars);
       if (!isAcceptedRecipient(request.to)) throw new MatrixError("M_INVALID_EMAIL", "Invalid email address");
-      await smtp.send({ from: envelopeFrom, to: request.to }, message);
-      onSent?.();
+      await smtp.send({ from: envelopeFrom, to: request.to }, message, onSending);
     },
   };
 }

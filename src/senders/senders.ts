@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config/types.js";
 import type { Random } from "../crypto/random.js";
+import type { Metrics } from "../metrics/metrics.js";
 import { createMailer } from "./mailer.js";
 import { smtpTransport, type SmtpSettings } from "./smtp.js";
 import { createSmsSender } from "./sms/index.js";
@@ -23,10 +24,10 @@ export interface SendersOptions {
   clock: Clock;
   random: Random;
   log: Logger;
+  /** `sydent_emails_sent_total` and `cairn_sms_sent_total` are counted here. */
+  metrics: Pick<Metrics, "emailsSent" | "smsSent">;
   /** Outbound HTTP for SMS; default: direct connections (no IP deny-list). */
   fetch?: HttpFetch;
-  /** Called for every email the SMTP server accepted. */
-  onEmailSent?: () => void;
 }
 
 export function smtpSettings(email: Config["email"]): SmtpSettings {
@@ -49,8 +50,23 @@ export function createSenders(config: Config, options: SendersOptions): Senders 
     smtp: smtpTransport(smtpSettings(config.email)),
     clock: options.clock,
     random: options.random,
-    onSent: options.onEmailSent,
+    onSending: () => options.metrics.emailsSent.inc(),
   });
   const sms = createSmsSender(config.sms, { fetch: options.fetch ?? directFetch(), log: options.log });
-  return { mailer, verifyPages: templates, sms };
+  return { mailer, verifyPages: templates, sms: counted(sms, config.sms.provider, options.metrics.smsSent) };
+}
+
+/** Counts every SMS by provider and outcome (`sent` or `failed`). */
+function counted(sms: SmsSender, provider: string, counter: Metrics["smsSent"]): SmsSender {
+  return {
+    async send(request) {
+      try {
+        await sms.send(request);
+      } catch (err) {
+        counter.inc({ provider, outcome: "failed" });
+        throw err;
+      }
+      counter.inc({ provider, outcome: "sent" });
+    },
+  };
 }

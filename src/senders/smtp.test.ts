@@ -171,6 +171,31 @@ describe("SMTP delivery", () => {
     await refused(smtpTransport(settings(s.port)).send(ENVELOPE, MESSAGE), /Sender rejected/);
   });
 
+  test("onSending runs once connected and logged in, before the envelope (where Sydent counts)", async () => {
+    const counts: number[] = [];
+    const count = async (port: number, extra: Partial<SmtpSettings> = {}) => {
+      let n = 0;
+      await smtpTransport(settings(port, extra))
+        .send(ENVELOPE, MESSAGE, () => (n += 1))
+        .catch(() => {});
+      counts.push(n);
+    };
+    const ok = await server();
+    const refusing = await server({
+      onRcptTo(_address, _session, callback) {
+        callback(Object.assign(new Error("No"), { responseCode: 550 }));
+      },
+    });
+    const auth = await server({
+      authOptional: false,
+      onAuth: (_a, _s, callback) => callback(new Error("Bad")),
+    });
+    await count(ok.port);
+    await count(refusing.port);
+    await count(auth.port, { username: "u", password: "p" });
+    assert.deepEqual(counts, [1, 1, 0]);
+  });
+
   test("nothing listening is a send error", async () => {
     const s = await silentServer();
     const port = s.port;

@@ -27,18 +27,29 @@ export interface SmtpEnvelope {
 }
 
 export interface SmtpTransport {
-  /** Delivers `message` (headers and body; line breaks are sent as CRLF) or throws EmailSendError. */
-  send(envelope: SmtpEnvelope, message: string): Promise<void>;
+  /**
+   * Delivers `message` (headers and body; line breaks are sent as CRLF) or throws EmailSendError.
+   * `onSending` runs once connected (and logged in), just before the envelope and message go out.
+   */
+  send(envelope: SmtpEnvelope, message: string, onSending?: () => void): Promise<void>;
 }
 
 /** SMTP requires CRLF line ends; Sydent's templates (and Sydent on the wire) use bare LF. */
 export const toCrlf = (text: string): string => text.replace(/\r\n|\r|\n/g, "\r\n");
 
 export function smtpTransport(settings: SmtpSettings): SmtpTransport {
-  return { send: (envelope, message) => deliver(settings, envelope, Buffer.from(toCrlf(message), "utf8")) };
+  return {
+    send: (envelope, message, onSending) =>
+      deliver(settings, envelope, Buffer.from(toCrlf(message), "utf8"), onSending),
+  };
 }
 
-async function deliver(s: SmtpSettings, envelope: SmtpEnvelope, message: Buffer): Promise<void> {
+async function deliver(
+  s: SmtpSettings,
+  envelope: SmtpEnvelope,
+  message: Buffer,
+  onSending?: () => void,
+): Promise<void> {
   // Loaded on first use: most processes never send an email, and start-up stays quick.
   const { default: SMTPConnection } = await import("nodemailer/lib/smtp-connection");
   const connection = new SMTPConnection({
@@ -70,6 +81,7 @@ async function deliver(s: SmtpSettings, envelope: SmtpEnvelope, message: Buffer)
     connection.once("end", () => fail(new Error("connection closed")));
     const send = () => {
       step = "delivery";
+      onSending?.();
       connection.send({ from: envelope.from, to: [envelope.to], size: message.length }, message, (err) => {
         if (err) return fail(err);
         settled = true;
