@@ -1,5 +1,5 @@
 // The real Cairn app for a benchmark target, wired as main.ts wires it from a config file, except
-// for authentication (see storeAuthenticator).
+// for authentication (see storeAuthenticator) and the metrics listener (metrics are still counted).
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../src/app.js";
 import { systemClock } from "../src/clock.js";
@@ -12,6 +12,8 @@ import { loadOrCreatePepper } from "../src/domain/pepper.js";
 import { MatrixError } from "../src/errors.js";
 import type { Authenticator } from "../src/http/auth.js";
 import { createLogger } from "../src/log.js";
+import { createMetrics } from "../src/metrics/metrics.js";
+import { createSenders } from "../src/senders/senders.js";
 import { openStore } from "../src/store/open.js";
 import type { Store } from "../src/store/store.js";
 
@@ -34,15 +36,23 @@ export async function cairnApp(
 ): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
   const { config } = await loadConfig({ ...systemLoadOptions(), path: configPath, casefold });
   const store = await openStore(config);
+  const [clock, random, log, metrics] = [
+    systemClock,
+    cryptoRandom,
+    createLogger(config.general),
+    createMetrics(),
+  ];
   const app = buildApp({
     config,
     store,
     serverKey: signingKeyFromSeed(config.crypto.signingKey.seed, config.crypto.signingKey.version),
-    clock: systemClock,
-    random: cryptoRandom,
-    log: createLogger(config.general),
+    clock,
+    random,
+    log,
     auth: storeAuthenticator(store),
-    pepper: await loadOrCreatePepper(store.hashing, cryptoRandom),
+    metrics,
+    ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics }),
+    pepper: await loadOrCreatePepper(store.hashing, random),
   });
   return { app, close: () => app.close().then(() => store.close()) };
 }

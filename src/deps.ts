@@ -6,6 +6,8 @@ import type { Config } from "./config/types.js";
 import type { Random } from "./crypto/random.js";
 import type { SigningKey } from "./crypto/signing-key.js";
 import type { Authenticator } from "./http/auth.js";
+import type { Metrics } from "./metrics/metrics.js";
+import type { Mailer, SmsSender, VerifyResponsePages } from "./senders/types.js";
 import type { Store } from "./store/store.js";
 
 export interface Deps {
@@ -18,6 +20,13 @@ export interface Deps {
   log: Logger;
   /** v2 bearer-token authentication and the terms gate. */
   auth: Authenticator;
+  metrics: Metrics;
+  /** Renders a brand's email template and sends it over SMTP. */
+  mailer: Mailer;
+  /** The page shown when an emailed validation link is opened. */
+  verifyPages: VerifyResponsePages;
+  /** Sends SMS through the configured provider. */
+  sms: SmsSender;
   /** The v2 lookup pepper, read (or created) once at start-up. */
   pepper: string;
 }

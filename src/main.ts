@@ -14,6 +14,9 @@ import type { Deps } from "./deps.js";
 import { loadOrCreatePepper } from "./domain/pepper.js";
 import { refuseAll } from "./http/auth.js";
 import { createLogger } from "./log.js";
+import { createMetrics } from "./metrics/metrics.js";
+import { startMetricsServer } from "./metrics/server.js";
+import { createSenders } from "./senders/senders.js";
 import { openStore } from "./store/open.js";
 
 export interface RunningServer {
@@ -61,14 +64,19 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const random = cryptoRandom;
   const pepper = await loadOrCreatePepper(store.hashing, random);
+  const clock = systemClock;
+  const metrics = createMetrics();
   const deps: Deps = {
     config,
     store,
     serverKey: signingKeyFromSeed(config.crypto.signingKey.seed, config.crypto.signingKey.version),
-    clock: systemClock,
+    clock,
     random,
     log,
     auth: refuseAll,
+    metrics,
+    // SMS goes out directly until the federation client's IP deny-list (§7.7) is wired in here.
+    ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics }),
     pepper,
   };
 
@@ -80,6 +88,19 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await store.close();
     throw err;
   }
+  const { prometheusAddr, prometheusPort } = config.general;
+  const metricsServer =
+    prometheusAddr !== null && prometheusPort !== null
+      ? await startMetricsServer(deps.metrics.registry, prometheusAddr, prometheusPort).catch(
+          async (err: unknown) => {
+            await client.close();
+            await store.close();
+            throw new StartupError(
+              `cannot listen for metrics on [${prometheusAddr}]:${prometheusPort}: ${err instanceof Error ? err.message : String(err)}`,
+            );
+          },
+        )
+      : null;
   const pidfile = config.general.pidfilePath === "" ? null : resolve(config.general.pidfilePath);
   if (pidfile) writeFileSync(pidfile, `${process.pid}\n`);
   log.info({ url: clientUrl, server: config.general.serverName, engine: store.engine }, "Cairn is serving");
@@ -91,6 +112,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       const timer = setTimeout(() => client.server.closeAllConnections(), drainMs);
       await client.close();
       clearTimeout(timer);
+      metricsServer?.close();
       await store.close();
       if (pidfile) rmSync(pidfile, { force: true });
       log.info("stopped");
