@@ -7,6 +7,7 @@ import type { Random } from "./crypto/random.js";
 import type { SigningKey } from "./crypto/signing-key.js";
 import type { Authenticator } from "./http/auth.js";
 import type { Metrics } from "./metrics/metrics.js";
+import type { Replication } from "./replication/service.js";
 import type { Store } from "./store/store.js";
 
 export interface Deps {
@@ -20,4 +21,8 @@ export interface Deps {
   /** v2 bearer-token authentication and the terms gate. */
   auth: Authenticator;
   metrics: Metrics;
+  /** The v2 lookup pepper, read (or created) once at start-up. */
+  pepper: string;
+  /** Replication to peers: `poke()` once a bind or unbind has committed. */
+  replication: Replication;
 }

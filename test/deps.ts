@@ -8,8 +8,10 @@ import { casefold } from "../src/crypto/casefold.js";
 import { cryptoRandom } from "../src/crypto/random.js";
 import { signingKeyFromSeed } from "../src/crypto/signing-key.js";
 import type { Deps } from "../src/deps.js";
+import { loadOrCreatePepper } from "../src/domain/pepper.js";
 import { refuseAll } from "../src/http/auth.js";
 import { createMetrics } from "../src/metrics/metrics.js";
+import { noReplication } from "../src/replication/service.js";
 import { openStore } from "../src/store/open.js";
 import { MemoryFs, loadOptions, CWD } from "./memory-fs.js";
 import { createTestSchema, postgresUrl } from "./postgres.js";
@@ -60,7 +62,7 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
   const pgSchema = engine === "postgres" ? await createTestSchema() : null;
   const config = await testConfig({
     ...options.conf,
-    ...(pgSchema ? { postgres: { url: pgSchema.url, ...options.conf?.postgres } } : {}),
+    ...(pgSchema ? { postgres: { url: pgSchema.url.replaceAll("%", "%%"), ...options.conf?.postgres } } : {}),
   });
   const store = await openStore(config);
   return {
@@ -72,6 +74,8 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
     log: pino({ level: "silent" }),
     auth: refuseAll,
     metrics: createMetrics({ defaultMetrics: false }),
+    pepper: await loadOrCreatePepper(store.hashing, cryptoRandom),
+    replication: noReplication,
     async cleanup() {
       await store.close();
       await pgSchema?.cleanup();
