@@ -1,12 +1,16 @@
-// Helpers for replication tests: a raw mutual-TLS POST (any certificate, any Content-Type) and
-// associations signed as a peer would sign them.
-import { request } from "node:https";
+// Helpers for replication tests: a raw mutual-TLS POST (any certificate, any Content-Type),
+// associations signed as a peer would sign them, and a fake peer that records what it is sent.
+import { once } from "node:events";
+import type { IncomingHttpHeaders } from "node:http";
+import { createServer as createHttpsServer, request } from "node:https";
+import type { TLSSocket } from "node:tls";
 import { signingKeyFromSeed, type SigningKey } from "../src/crypto/signing-key.js";
 import {
   signAssociation,
   type Association,
   type SignedAssociation,
 } from "../src/domain/signed-association.js";
+import { commonNameOf } from "../src/replication/tls.js";
 
 export interface RawResponse {
   status: number;
@@ -69,3 +73,86 @@ export function signedBy(
       : { medium, address, mxid, ts, not_before: ts, not_after: ts + LIFETIME };
   return signAssociation(association, server, key);
 }
+
+export interface ReceivedRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  /** CN of the client certificate. */
+  clientName: string | undefined;
+}
+
+export interface FakePeer {
+  port: number;
+  requests: ReceivedRequest[];
+  /** Most requests in progress at once so far. */
+  maxConcurrent: number;
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTPS server standing in for a peer: requires a client certificate from `ca`, records every
+ * request, and answers what `answer` says (after `delayMs`).
+ */
+export async function startFakePeer(
+  ca: string,
+  pem: string,
+  answer: (req: ReceivedRequest) => { status: number; body?: unknown; delayMs?: number } = () => ({
+    status: 200,
+    body: { success: true },
+  }),
+): Promise<FakePeer> {
+  let inProgress = 0;
+  const peer: FakePeer = { port: 0, requests: [], maxConcurrent: 0, close: async () => {} };
+  const server = createHttpsServer(
+    { key: pem, cert: pem, ca, requestCert: true, rejectUnauthorized: true },
+    (req, res) => {
+      inProgress++;
+      peer.maxConcurrent = Math.max(peer.maxConcurrent, inProgress);
+      let body = "";
+      req.setEncoding("utf8");
+      req.on("data", (chunk: string) => (body += chunk));
+      req.on("end", () => {
+        const socket = req.socket as TLSSocket;
+        const received: ReceivedRequest = {
+          method: req.method ?? "",
+          url: req.url ?? "",
+          headers: req.headers,
+          body,
+          clientName: commonNameOf(socket.getPeerCertificate().subject),
+        };
+        peer.requests.push(received);
+        const { status, body: reply = {}, delayMs = 0 } = answer(received);
+        setTimeout(() => {
+          inProgress--;
+          res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(reply));
+        }, delayMs);
+      });
+    },
+  );
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  peer.port = typeof address === "object" && address !== null ? address.port : 0;
+  peer.close = async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  };
+  return peer;
+}
+
+/** Waits until `check` holds (polling), or fails after `timeoutMs`. */
+export async function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
