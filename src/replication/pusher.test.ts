@@ -193,4 +193,33 @@ describe("pusher", () => {
       [PEER, 0],
     ]);
   });
+
+  test("the peer's certificate must come from our CA and name the host pushes go to", async () => {
+    await fresh();
+    const id = await bind(deps, "a@x");
+    const impostors = [
+      await startFakePeer(ca.certPem, ca.issue("elsewhere.cairn.test")),
+      await startFakePeer(ca.certPem, createTestCa("Another CA").issue(PEER)),
+    ];
+    try {
+      for (const impostor of impostors) {
+        const p = createPusher(deps, { tls, connectTo: () => ({ host: "127.0.0.1", port: impostor.port }) });
+        pushers.push(p);
+        p.start();
+        await until("the push failed", async () => {
+          const pushes = await deps.metrics.replicationPushes.get();
+          return pushes.values.some((v) => v.labels.outcome === "failure");
+        });
+        await p.stop();
+        deps.metrics.replicationPushes.reset();
+        assert.equal(impostor.requests.length, 0, "nothing was sent");
+      }
+      assert.equal(await lastSent(deps), null);
+      // The genuine peer, for comparison, takes it.
+      pusher().start();
+      await until("the peer accepted the row", async () => (await lastSent(deps)) === id);
+    } finally {
+      for (const impostor of impostors) await impostor.close();
+    }
+  });
 });
