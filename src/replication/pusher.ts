@@ -120,6 +120,8 @@ export function createPusher(deps: PusherDeps, options: PusherOptions): Pusher {
     url: string,
     why: { err?: unknown; response?: PushResponse },
   ) => {
+    // Requests aborted by stop() are not the peer's failure.
+    if (stopped) return;
     state.failures++;
     const waitMs = Math.min(replication.maxBackoffMs, intervalMs * 2 ** (state.failures - 1));
     state.retryAt = clock.now() + waitMs;
@@ -157,8 +159,9 @@ export function createPusher(deps: PusherDeps, options: PusherOptions): Pusher {
           } catch (err) {
             return failed(peer.name, state, url, { err });
           }
-          if (response.status < 200 || response.status >= 300)
+          if (response.status < 200 || response.status >= 300) {
             return failed(peer.name, state, url, { response });
+          }
           last = lastRow.id;
           await store.peers.updateProgress(peer.name, last, clock.now());
           state.failures = 0;
@@ -202,7 +205,11 @@ export function createPusher(deps: PusherDeps, options: PusherOptions): Pusher {
         await setBehind(peer.name, peer.lastSentVersion);
       } else {
         const running = state;
-        running.task = pushTo(peer, running).finally(() => (running.task = null));
+        running.task = pushTo(peer, running).finally(() => {
+          running.task = null;
+          // A poke that came after the task last looked for rows.
+          if (running.again) runCycle();
+        });
       }
     }
   };
