@@ -19,6 +19,7 @@ import { startMetricsServer } from "./metrics/server.js";
 import type { ConnectTo } from "./replication/push-client.js";
 import { startReplication, type RunningReplication } from "./replication/service.js";
 import { loadReplicationTls, ReplicationTlsError } from "./replication/tls.js";
+import { createSenders } from "./senders/senders.js";
 import { openStore } from "./store/open.js";
 
 export interface RunningServer {
@@ -70,16 +71,20 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const random = cryptoRandom;
   const pepper = await loadOrCreatePepper(store.hashing, random);
+  const clock = systemClock;
+  const metrics = createMetrics();
   let replication: RunningReplication | null = null;
   const deps: Deps = {
     config,
     store,
     serverKey: signingKeyFromSeed(config.crypto.signingKey.seed, config.crypto.signingKey.version),
-    clock: systemClock,
+    clock,
     random,
     log,
     auth: refuseAll,
-    metrics: createMetrics(),
+    metrics,
+    // SMS goes out directly until the federation client's IP deny-list (§7.7) is wired in here.
+    ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics }),
     pepper,
     replication: { poke: () => replication?.poke() },
   };

@@ -12,7 +12,8 @@ import type { GlobalAssociation } from "../src/store/store.js";
 import { iniText, type Engine } from "./deps.js";
 import { createTestSchema, type TestSchema } from "./postgres.js";
 import { freePort } from "./process.js";
-import type { TestCa } from "./tls-certs.js";
+import { replicationPem } from "./replication.js";
+import type { TestCa } from "./tls.js";
 
 export interface MeshNode {
   name: string;
@@ -42,12 +43,12 @@ export async function startMesh(
   options: { ca: TestCa; engine: Engine; replication?: Record<string, number> },
 ): Promise<Mesh> {
   const dir = mkdtempSync(join(tmpdir(), "cairn-mesh-"));
-  writeFileSync(join(dir, "ca.pem"), options.ca.certPem);
+  writeFileSync(join(dir, "ca.pem"), options.ca.cert);
   const schemas: TestSchema[] = [];
   const nodes: MeshNode[] = [];
   for (const name of names) {
     const certfile = join(dir, `${name}.pem`);
-    writeFileSync(certfile, options.ca.issue(name));
+    writeFileSync(certfile, replicationPem(options.ca, name));
     const replicationPort = await freePort();
     const schema = options.engine === "postgres" ? await createTestSchema() : null;
     if (schema) schemas.push(schema);

@@ -11,6 +11,16 @@ import {
   type SignedAssociation,
 } from "../src/domain/signed-association.js";
 import { commonNameOf } from "../src/replication/tls.js";
+import type { TestCa } from "./tls.js";
+
+/**
+ * A replication certificate for `name` (its CN and DNS name, plus 127.0.0.1) from `ca`: private key
+ * and certificate in one PEM text, the shape of `replication.https.certfile`.
+ */
+export function replicationPem(ca: TestCa, name: string): string {
+  const { key, cert } = ca.issue({ dns: [name], ip: ["127.0.0.1"] });
+  return `${key}${cert}`;
+}
 
 export interface RawResponse {
   status: number;

@@ -5,10 +5,10 @@ import { after, before, describe, test } from "node:test";
 import { engines } from "../../test/deps.js";
 import { startMesh, type Mesh, type MeshNode } from "../../test/mesh.js";
 import { until } from "../../test/replication.js";
-import { createTestCa } from "../../test/tls-certs.js";
+import { testCa } from "../../test/tls.js";
 import { verifySignedJson } from "../crypto/signed-json.js";
 
-const ca = createTestCa();
+const ca = testCa();
 
 const boundTo = async (node: MeshNode, address: string) => (await node.lookup(address))?.mxid;
 

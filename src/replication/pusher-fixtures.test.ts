@@ -6,9 +6,9 @@ import { after, test } from "node:test";
 import Database from "better-sqlite3";
 import { testDeps, type TestDeps } from "../../test/deps.js";
 import { readFixtureJson } from "../../test/fixtures.js";
-import { startFakePeer, until } from "../../test/replication.js";
+import { startFakePeer, until, replicationPem } from "../../test/replication.js";
 import { tempDatabase, type TempFile } from "../../test/sqlite-files.js";
-import { createTestCa } from "../../test/tls-certs.js";
+import { testCa } from "../../test/tls.js";
 import { pythonJsonDumps } from "../crypto/canonical-json.js";
 import { lookupHash } from "../crypto/lookup-hash.js";
 import {
@@ -25,9 +25,9 @@ const MAIN = "fixture.example.org";
 const PEER = "peer.example.net";
 const MAIN_KEY = "ed25519 0 Oi4YlsMR2qDF9H7uw6UqoENA3Z51XtCButQGIJAk0J0";
 const PEER_KEY = "ed25519 0 7hSuir38IwICgmKYdnR7A67Lh1qWE3Dw8lNVuiOJvDg";
-const ca = createTestCa();
-const mainTls = { pem: ca.issue(MAIN), ca: ca.certPem, commonName: MAIN };
-const peerPem = ca.issue(PEER);
+const ca = testCa();
+const mainTls = { pem: replicationPem(ca, MAIN), ca: ca.cert, commonName: MAIN };
+const peerPem = replicationPem(ca, PEER);
 
 const files: TempFile[] = [];
 after(() => files.forEach((f) => f.remove()));
@@ -60,7 +60,7 @@ async function stopAll(pusher: Pusher, ...deps: TestDeps[]): Promise<void> {
 
 test("the fixture's peers row is read as it is: rows after 11 go to https://peer.example.net:4435/", async () => {
   const deps = await mainDeps(copy(["current", "sydent.db"]));
-  const fake = await startFakePeer(ca.certPem, peerPem);
+  const fake = await startFakePeer(ca.cert, peerPem);
   const connections: string[] = [];
   const pusher = createPusher(deps, {
     tls: mainTls,
@@ -126,7 +126,7 @@ test("a full history pushed into the fixture peer's database gives the rows Syde
   });
   const listener = await startReplicationListener(
     receiver,
-    { pem: peerPem, ca: ca.certPem, commonName: PEER },
+    { pem: peerPem, ca: ca.cert, commonName: PEER },
     "127.0.0.1",
     0,
   );

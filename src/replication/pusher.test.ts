@@ -3,15 +3,22 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { testDeps, type TestDeps } from "../../test/deps.js";
-import { peerKey, sleep, startFakePeer, until, type FakePeer } from "../../test/replication.js";
-import { createTestCa } from "../../test/tls-certs.js";
+import {
+  peerKey,
+  sleep,
+  startFakePeer,
+  until,
+  type FakePeer,
+  replicationPem,
+} from "../../test/replication.js";
+import { testCa } from "../../test/tls.js";
 import { createMetrics } from "../metrics/metrics.js";
 import { createPusher, type Pusher } from "./pusher.js";
 
-const ca = createTestCa();
+const ca = testCa();
 const SERVER = "id.cairn.test";
-const tls = { pem: ca.issue(SERVER), ca: ca.certPem, commonName: SERVER };
-const peerPem = ca.issue("peer.cairn.test");
+const tls = { pem: replicationPem(ca, SERVER), ca: ca.cert, commonName: SERVER };
+const peerPem = replicationPem(ca, "peer.cairn.test");
 const PEER = "peer.cairn.test";
 const { publicKeyBase64 } = peerKey(3);
 
@@ -47,7 +54,7 @@ describe("pusher", () => {
   };
 
   before(async () => {
-    fake = await startFakePeer(ca.certPem, peerPem, () => ({
+    fake = await startFakePeer(ca.cert, peerPem, () => ({
       status,
       body: { errcode: "M_UNKNOWN" },
       delayMs,
@@ -198,8 +205,8 @@ describe("pusher", () => {
     await fresh();
     const id = await bind(deps, "a@x");
     const impostors = [
-      await startFakePeer(ca.certPem, ca.issue("elsewhere.cairn.test")),
-      await startFakePeer(ca.certPem, createTestCa("Another CA").issue(PEER)),
+      await startFakePeer(ca.cert, replicationPem(ca, "elsewhere.cairn.test")),
+      await startFakePeer(ca.cert, replicationPem(testCa("Another CA"), PEER)),
     ];
     try {
       for (const impostor of impostors) {

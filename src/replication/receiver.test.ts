@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { engines, testDeps, type TestDeps } from "../../test/deps.js";
-import { peerKey, rawPush, signedBy } from "../../test/replication.js";
-import { createTestCa } from "../../test/tls-certs.js";
+import { peerKey, rawPush, signedBy, replicationPem } from "../../test/replication.js";
+import { testCa } from "../../test/tls.js";
 import { pythonJsonDumps } from "../crypto/canonical-json.js";
 import { lookupHash } from "../crypto/lookup-hash.js";
 import { signJson } from "../crypto/signed-json.js";
@@ -12,14 +12,14 @@ import type { Threepid } from "../store/store.js";
 import { PUSH_PATH } from "./protocol.js";
 import { startReplicationListener, type ReplicationListener } from "./receiver.js";
 
-const ca = createTestCa();
-const otherCa = createTestCa("Another CA");
+const ca = testCa();
+const otherCa = testCa("Another CA");
 const SERVER = "id.cairn.test";
 const PEER = "peer.cairn.test";
-const serverPem = ca.issue(SERVER);
-const peerPem = ca.issue(PEER);
-const strangerPem = ca.issue("stranger.cairn.test");
-const impostorPem = otherCa.issue(PEER);
+const serverPem = replicationPem(ca, SERVER);
+const peerPem = replicationPem(ca, PEER);
+const strangerPem = replicationPem(ca, "stranger.cairn.test");
+const impostorPem = replicationPem(otherCa, PEER);
 const peer = peerKey(7);
 const T = 1796414000000;
 
@@ -47,7 +47,7 @@ for (const engine of engines()) {
       });
       listener = await startReplicationListener(
         deps,
-        { pem: serverPem, ca: ca.certPem, commonName: SERVER },
+        { pem: serverPem, ca: ca.cert, commonName: SERVER },
         "127.0.0.1",
         0,
       );
@@ -61,7 +61,7 @@ for (const engine of engines()) {
     const push = (body: unknown, options: { pem?: string; contentType?: string | null } = {}) =>
       rawPush(url, {
         pem: "pem" in options ? options.pem : peerPem,
-        ca: ca.certPem,
+        ca: ca.cert,
         body: typeof body === "string" ? body : JSON.stringify(body),
         contentType: options.contentType,
       });
@@ -170,7 +170,7 @@ for (const engine of engines()) {
       const one = { sgAssocs: { "40": signedBy(PEER, peer.key, "email", "never@x", "@a:x", T) } };
       const unknownPeer = { errcode: "M_UNKNOWN_PEER", error: "This peer is not known to this server" };
       assert.deepEqual(await push(one, { pem: strangerPem }), { status: 403, json: unknownPeer });
-      assert.deepEqual(await push(one, { pem: ca.issue("off.cairn.test") }), {
+      assert.deepEqual(await push(one, { pem: replicationPem(ca, "off.cairn.test") }), {
         status: 403,
         json: unknownPeer,
       });
@@ -211,7 +211,7 @@ for (const engine of engines()) {
       const body = {
         sgAssocs: { "1": signedBy("hex.cairn.test", hexPeer.key, "email", "hex@x", "@h:x", T) },
       };
-      assert.equal((await push(body, { pem: ca.issue("hex.cairn.test") })).status, 200);
+      assert.equal((await push(body, { pem: replicationPem(ca, "hex.cairn.test") })).status, 200);
       assert.equal((await lookup("hex@x"))?.originServer, "hex.cairn.test");
     });
 
@@ -223,7 +223,7 @@ for (const engine of engines()) {
         publicKeys: { ed25519: "c2hvcnQ" },
       });
       const body = { sgAssocs: { "1": signedBy("badkey.cairn.test", peer.key, "email", "bk@x", "@b:x", T) } };
-      assert.equal((await push(body, { pem: ca.issue("badkey.cairn.test") })).status, 403);
+      assert.equal((await push(body, { pem: replicationPem(ca, "badkey.cairn.test") })).status, 403);
     });
   });
 }

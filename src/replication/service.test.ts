@@ -6,13 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { iniText, type IniSections } from "../../test/deps.js";
-import { createTestCa } from "../../test/tls-certs.js";
+import { replicationPem } from "../../test/replication.js";
+import { testCa } from "../../test/tls.js";
 import { startServer, StartupError } from "../main.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cairn-replication-start-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const ca = createTestCa();
-writeFileSync(join(dir, "ca.pem"), ca.certPem);
+const ca = testCa();
+writeFileSync(join(dir, "ca.pem"), ca.cert);
 
 /** A config file; a server that fails to start logs to stderr (nothing above CRITICAL here). */
 function config(name: string, http: IniSections[string], starts = true): string {
@@ -38,7 +39,7 @@ function config(name: string, http: IniSections[string], starts = true): string 
 }
 
 test("with a readable certificate the replication listener runs, requiring client certificates", async () => {
-  writeFileSync(join(dir, "id.pem"), ca.issue("id.cairn.test"));
+  writeFileSync(join(dir, "id.pem"), replicationPem(ca, "id.cairn.test"));
   const server = await startServer({
     configPath: config("ok", {
       "replication.https.certfile": join(dir, "id.pem"),
@@ -69,7 +70,7 @@ test("no certfile, or one that cannot be read: no replication listener, the serv
 });
 
 test("a certificate file without a private key stops the start, naming the file", async () => {
-  writeFileSync(join(dir, "cert-only.pem"), ca.certPem);
+  writeFileSync(join(dir, "cert-only.pem"), ca.cert);
   await assert.rejects(
     startServer({
       configPath: config("bad", { "replication.https.certfile": join(dir, "cert-only.pem") }, false),
