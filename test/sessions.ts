@@ -1,0 +1,127 @@
+// The validation-session routes on a test app: real store, clock and rate limiter; senders that
+// record what they are asked to send (the end-to-end tests use real SMTP and HTTP servers), and a
+// test authenticator that knows one v2 token.
+import type { FastifyInstance } from "fastify";
+import { baseApp, CLIENT_BODY_LIMIT } from "../src/app.js";
+import { MemoryRateLimiter, type RateLimiter } from "../src/domain/ratelimit.js";
+import { MatrixError } from "../src/errors.js";
+import type { Authenticator } from "../src/http/auth.js";
+import { installCors } from "../src/http/cors.js";
+import { createRouter } from "../src/http/route.js";
+import { emailRoutes } from "../src/http/routes/email.js";
+import { msisdnRoutes } from "../src/http/routes/msisdn.js";
+import { validated3pidRoutes } from "../src/http/routes/validated3pid.js";
+import {
+  EmailSendError,
+  SmsSendError,
+  type EmailRequest,
+  type Mailer,
+  type SmsRequest,
+  type SmsSender,
+  type VerifyResponsePages,
+} from "../src/senders/types.js";
+import { testDeps, type TestDeps, type TestDepsOptions } from "./deps.js";
+
+export const V1 = "/_matrix/identity/api/v1";
+export const V2 = "/_matrix/identity/v2";
+export const USER_TOKEN = "user-token";
+export const USER_ID = "@user:example.org";
+
+/** Accepts USER_TOKEN as USER_ID; everything else is 401 M_UNAUTHORIZED. */
+export const testAuth: Authenticator = {
+  authenticate: async (token) => {
+    if (token === USER_TOKEN) return USER_ID;
+    throw new MatrixError("M_UNAUTHORIZED", "Unauthorized");
+  },
+};
+
+export class RecordingMailer implements Mailer {
+  readonly sent: EmailRequest[] = [];
+  /** The next sends fail with this (then succeed again). */
+  failures: Error[] = [];
+
+  async send(request: EmailRequest): Promise<void> {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.sent.push(request);
+  }
+
+  smtpFailure(): void {
+    this.failures.push(new EmailSendError("connection refused"));
+  }
+
+  refusedAddress(): void {
+    this.failures.push(new MatrixError("M_INVALID_EMAIL", "Invalid email address"));
+  }
+}
+
+export class RecordingSms implements SmsSender {
+  readonly sent: SmsRequest[] = [];
+  failures = 0;
+
+  async send(request: SmsRequest): Promise<void> {
+    if (this.failures > 0) {
+      this.failures--;
+      throw new SmsSendError("provider said no");
+    }
+    this.sent.push(request);
+  }
+}
+
+/** `<brand>|<message>`: enough to see which page and brand a test got. */
+export const fakePages: VerifyResponsePages = { render: (brand, message) => `${brand ?? "-"}|${message}` };
+
+export interface SessionApp {
+  app: FastifyInstance;
+  deps: TestDeps;
+  mailer: Mailer;
+  sms: SmsSender;
+  rateLimiter: RateLimiter;
+  close(): Promise<void>;
+}
+
+export interface SessionAppOptions extends TestDepsOptions {
+  mailer?: Mailer;
+  sms?: SmsSender;
+  verifyPages?: VerifyResponsePages;
+}
+
+export async function sessionApp(options: SessionAppOptions = {}): Promise<SessionApp> {
+  const deps = await testDeps(options);
+  const mailer = options.mailer ?? new RecordingMailer();
+  const sms = options.sms ?? new RecordingSms();
+  const { email, sms: smsConfig, http } = deps.config;
+  const rateLimiter = new MemoryRateLimiter(
+    {
+      emailSender: { burst: email.senderRatelimitBurst, rateHz: email.senderRatelimitRateHz },
+      msisdn: { burst: smsConfig.msisdnRatelimitBurst, rateHz: smsConfig.msisdnRatelimitRateHz },
+      country: { burst: smsConfig.countryRatelimitBurst, rateHz: smsConfig.countryRatelimitRateHz },
+    },
+    deps.clock,
+  );
+  const app = baseApp(deps.log, CLIENT_BODY_LIMIT);
+  installCors(app);
+  const route = createRouter(app, { enableV1: deps.config.general.enableV1Access, auth: testAuth });
+  const verifyPages = options.verifyPages ?? fakePages;
+  emailRoutes(route, {
+    ...deps,
+    mailer,
+    rateLimiter,
+    verifyPages,
+    clientHttpBase: http.clientHttpBase,
+    obeyXForwardedFor: http.obeyXForwardedFor,
+  });
+  msisdnRoutes(route, { ...deps, sms, rateLimiter, verifyPages, smsConfig });
+  validated3pidRoutes(route, deps);
+  return {
+    app,
+    deps,
+    mailer,
+    sms,
+    rateLimiter,
+    async close() {
+      await app.close();
+      await deps.cleanup();
+    },
+  };
+}
