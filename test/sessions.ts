@@ -86,8 +86,10 @@ export interface SessionAppOptions extends TestDepsOptions {
   verifyPages?: VerifyResponsePages;
 }
 
+/** The app; the email limit is out of the way (burst 1000) unless the test's config sets it. */
 export async function sessionApp(options: SessionAppOptions = {}): Promise<SessionApp> {
-  const deps = await testDeps(options);
+  const emailConf = { "email.ratelimit_sender.burst": 1000, ...options.conf?.email };
+  const deps = await testDeps({ ...options, conf: { ...options.conf, email: emailConf } });
   const mailer = options.mailer ?? new RecordingMailer();
   const sms = options.sms ?? new RecordingSms();
   const { email, sms: smsConfig, http } = deps.config;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { engines } from "../../../test/deps.js";
+import { engines, type IniSections } from "../../../test/deps.js";
 import type { RecordingMailer } from "../../../test/sessions.js";
 import { sessionApp, USER_TOKEN, V1, V2, type SessionApp } from "../../../test/sessions.js";
 import { SESSION_LIFETIME_MS } from "../../domain/sessions.js";
@@ -14,12 +14,12 @@ const body = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-type Conf = Record<string, Record<string, string | number | boolean>>;
-
-/** An app whose email limit is out of the way unless the test sets it. */
-async function withApp(engine: "sqlite" | "postgres", fn: (s: SessionApp) => Promise<void>, conf: Conf = {}) {
-  const email = { "email.ratelimit_sender.burst": 1000, ...conf.email };
-  const s = await sessionApp({ engine, conf: { ...conf, email } });
+async function withApp(
+  engine: "sqlite" | "postgres",
+  fn: (s: SessionApp) => Promise<void>,
+  conf: IniSections = {},
+) {
+  const s = await sessionApp({ engine, conf });
   try {
     await fn(s);
   } finally {
