@@ -5,6 +5,7 @@ import type { Clock } from "./clock.js";
 import type { Config } from "./config/types.js";
 import type { Random } from "./crypto/random.js";
 import type { SigningKey } from "./crypto/signing-key.js";
+import type { RateLimiter } from "./domain/ratelimit.js";
 import type { Authenticator } from "./http/auth.js";
 import type { Metrics } from "./metrics/metrics.js";
 import type { Store } from "./store/store.js";
@@ -20,4 +21,6 @@ export interface Deps {
   /** v2 bearer-token authentication and the terms gate. */
   auth: Authenticator;
   metrics: Metrics;
+  /** Limits on validation messages per sender, phone number and country. */
+  rateLimiter: RateLimiter;
 }

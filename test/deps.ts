@@ -8,6 +8,7 @@ import { casefold } from "../src/crypto/casefold.js";
 import { cryptoRandom } from "../src/crypto/random.js";
 import { signingKeyFromSeed } from "../src/crypto/signing-key.js";
 import type { Deps } from "../src/deps.js";
+import { configuredLimits, MemoryRateLimiter } from "../src/domain/ratelimit.js";
 import { refuseAll } from "../src/http/auth.js";
 import { createMetrics } from "../src/metrics/metrics.js";
 import { openStore } from "../src/store/open.js";
@@ -64,15 +65,17 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
     ...(pgSchema ? { postgres: { url: pgSchema.url.replaceAll("%", "%%"), ...options.conf?.postgres } } : {}),
   });
   const store = await openStore(config);
+  const clock = fixedClock(options.now ?? FIXTURE_NOW);
   return {
     config,
     store,
     serverKey: signingKeyFromSeed(config.crypto.signingKey.seed, config.crypto.signingKey.version),
-    clock: fixedClock(options.now ?? FIXTURE_NOW),
+    clock,
     random: cryptoRandom,
     log: pino({ level: "silent" }),
     auth: refuseAll,
     metrics: createMetrics({ defaultMetrics: false }),
+    rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
     async cleanup() {
       await store.close();
       await pgSchema?.cleanup();

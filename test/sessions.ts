@@ -3,7 +3,7 @@
 // test authenticator that knows one v2 token.
 import type { FastifyInstance } from "fastify";
 import { baseApp, CLIENT_BODY_LIMIT } from "../src/app.js";
-import { MemoryRateLimiter, type RateLimiter } from "../src/domain/ratelimit.js";
+import type { RateLimiter } from "../src/domain/ratelimit.js";
 import { MatrixError } from "../src/errors.js";
 import type { Authenticator } from "../src/http/auth.js";
 import { installCors } from "../src/http/cors.js";
@@ -92,15 +92,8 @@ export async function sessionApp(options: SessionAppOptions = {}): Promise<Sessi
   const deps = await testDeps({ ...options, conf: { ...options.conf, email: emailConf } });
   const mailer = options.mailer ?? new RecordingMailer();
   const sms = options.sms ?? new RecordingSms();
-  const { email, sms: smsConfig, http } = deps.config;
-  const rateLimiter = new MemoryRateLimiter(
-    {
-      emailSender: { burst: email.senderRatelimitBurst, rateHz: email.senderRatelimitRateHz },
-      msisdn: { burst: smsConfig.msisdnRatelimitBurst, rateHz: smsConfig.msisdnRatelimitRateHz },
-      country: { burst: smsConfig.countryRatelimitBurst, rateHz: smsConfig.countryRatelimitRateHz },
-    },
-    deps.clock,
-  );
+  const { sms: smsConfig, http } = deps.config;
+  const rateLimiter = deps.rateLimiter;
   const app = baseApp(deps.log, CLIENT_BODY_LIMIT);
   installCors(app);
   const route = createRouter(app, { enableV1: deps.config.general.enableV1Access, auth: testAuth });

@@ -3,6 +3,7 @@
 // seconds, started when the limiter is made, takes one from every count. The interface is async
 // so that a shared store (Redis) can back it when several instances serve one domain.
 import type { Clock } from "../clock.js";
+import type { Config } from "../config/types.js";
 import { MatrixError } from "../errors.js";
 
 /** Email requestToken (per client IP on v1, per user on v2) and, later, store-invite senders. */
@@ -78,6 +79,18 @@ class MemoryBucket {
   get size(): number {
     return this.counts.size;
   }
+}
+
+/** The configured limits: `[email] email.ratelimit_sender.*`, `[sms] msisdn.ratelimit.*`, `[sms] country.ratelimit.*`. */
+export function configuredLimits(
+  config: Pick<Config, "email" | "sms">,
+): Record<RateLimitBucket, BucketLimits> {
+  const { email, sms } = config;
+  return {
+    emailSender: { burst: email.senderRatelimitBurst, rateHz: email.senderRatelimitRateHz },
+    msisdn: { burst: sms.msisdnRatelimitBurst, rateHz: sms.msisdnRatelimitRateHz },
+    country: { burst: sms.countryRatelimitBurst, rateHz: sms.countryRatelimitRateHz },
+  };
 }
 
 /** One process's limiter: counts live in memory, as in Sydent. */
