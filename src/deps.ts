@@ -8,6 +8,7 @@ import type { SigningKey } from "./crypto/signing-key.js";
 import type { RateLimiter } from "./domain/ratelimit.js";
 import type { Authenticator } from "./http/auth.js";
 import type { Metrics } from "./metrics/metrics.js";
+import type { Mailer, SmsSender, VerifyResponsePages } from "./senders/types.js";
 import type { Store } from "./store/store.js";
 
 export interface Deps {
@@ -21,6 +22,12 @@ export interface Deps {
   /** v2 bearer-token authentication and the terms gate. */
   auth: Authenticator;
   metrics: Metrics;
+  /** Renders a brand's email template and sends it over SMTP. */
+  mailer: Mailer;
+  /** The page shown when an emailed validation link is opened. */
+  verifyPages: VerifyResponsePages;
+  /** Sends SMS through the configured provider. */
+  sms: SmsSender;
   /** Limits on validation messages per sender, phone number and country. */
   rateLimiter: RateLimiter;
 }

@@ -19,6 +19,7 @@ import { sessionCleanupJob } from "./jobs/session-cleanup.js";
 import { createLogger } from "./log.js";
 import { createMetrics } from "./metrics/metrics.js";
 import { startMetricsServer } from "./metrics/server.js";
+import { createSenders } from "./senders/senders.js";
 import { openStore } from "./store/open.js";
 
 export interface RunningServer {
@@ -66,16 +67,20 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const random = cryptoRandom;
   await loadOrCreatePepper(store.hashing, random);
+  const clock = systemClock;
+  const metrics = createMetrics();
   const deps: Deps = {
     config,
     store,
     serverKey: signingKeyFromSeed(config.crypto.signingKey.seed, config.crypto.signingKey.version),
-    clock: systemClock,
+    clock,
     random,
     log,
     auth: refuseAll,
-    metrics: createMetrics(),
-    rateLimiter: new MemoryRateLimiter(configuredLimits(config), systemClock),
+    metrics,
+    // SMS goes out directly until the federation client's IP deny-list (§7.7) is wired in here.
+    ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics }),
+    rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
   };
 
   const client = buildApp(deps);

@@ -11,6 +11,8 @@ import type { Deps } from "../src/deps.js";
 import { configuredLimits, MemoryRateLimiter } from "../src/domain/ratelimit.js";
 import { refuseAll } from "../src/http/auth.js";
 import { createMetrics } from "../src/metrics/metrics.js";
+import { createSenders } from "../src/senders/senders.js";
+import type { HttpFetch } from "../src/senders/sms/http.js";
 import { openStore } from "../src/store/open.js";
 import { MemoryFs, loadOptions, CWD } from "./memory-fs.js";
 import { createTestSchema, postgresUrl } from "./postgres.js";
@@ -41,7 +43,18 @@ export interface TestDepsOptions {
   /** Config sections merged over the test defaults. */
   conf?: IniSections;
   now?: number;
+  /**
+   * Outbound HTTP for SMS (point `[sms] openmarket.base_url` at a test server and pass a real fetch,
+   * e.g. `directFetch()`). Default: every SMS fails, nothing leaves the machine. Email goes to the
+   * SMTP server at `[email] email.smtphost`/`email.smtpport` (set them to a test server).
+   */
+  fetch?: HttpFetch;
 }
+
+/** The default SMS fetch of test deps: refuses, so that no test reaches a real provider. */
+const noSmsProvider: HttpFetch = async (url) => {
+  throw new Error(`this test set no SMS provider (fetch ${url})`);
+};
 
 export type TestDeps = Deps & { clock: ReturnType<typeof fixedClock>; cleanup(): Promise<void> };
 
@@ -66,15 +79,25 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
   });
   const store = await openStore(config);
   const clock = fixedClock(options.now ?? FIXTURE_NOW);
+  const log = pino({ level: "silent" });
+  const metrics = createMetrics({ defaultMetrics: false });
   return {
     config,
     store,
     serverKey: signingKeyFromSeed(config.crypto.signingKey.seed, config.crypto.signingKey.version),
     clock,
     random: cryptoRandom,
-    log: pino({ level: "silent" }),
+    log,
     auth: refuseAll,
-    metrics: createMetrics({ defaultMetrics: false }),
+    metrics,
+    ...createSenders(config, {
+      cwd: CWD,
+      clock,
+      random: cryptoRandom,
+      log,
+      metrics,
+      fetch: options.fetch ?? noSmsProvider,
+    }),
     rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
     async cleanup() {
       await store.close();
