@@ -10,7 +10,10 @@ import { installRequestLog } from "./http/request-log.js";
 import { createRouter } from "./http/route.js";
 import { installHttpMetrics } from "./metrics/http.js";
 import { healthRoutes } from "./http/routes/health.js";
+import { emailRoutes } from "./http/routes/email.js";
+import { msisdnRoutes } from "./http/routes/msisdn.js";
 import { pubkeyRoutes } from "./http/routes/pubkey.js";
+import { validated3pidRoutes } from "./http/routes/validated3pid.js";
 import { versionRoutes } from "./http/routes/versions.js";
 
 /** Sydent's client-API body limit (512 KiB); larger bodies are refused with M_TOO_LARGE. */
@@ -50,5 +53,14 @@ export function buildApp(deps: Deps): FastifyInstance {
     publicKeyBase64: deps.serverKey.publicKeyBase64,
     checkEphemeralKey: (key) => deps.store.invites.checkEphemeralKey(key),
   });
+  const sessions = {
+    ...deps,
+    clientHttpBase: deps.config.http.clientHttpBase,
+    obeyXForwardedFor: deps.config.http.obeyXForwardedFor,
+    smsConfig: deps.config.sms,
+  };
+  emailRoutes(route, sessions);
+  msisdnRoutes(route, sessions);
+  validated3pidRoutes(route, deps);
   return app;
 }

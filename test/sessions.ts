@@ -1,16 +1,11 @@
-// The validation-session routes on a test app: real store, clock and rate limiter; senders that
-// record what they are asked to send (the end-to-end tests use real SMTP and HTTP servers), and a
-// test authenticator that knows one v2 token.
+// The client API for validation-session tests: real store, clock and rate limiter; by default
+// senders that record what they are asked to send (end-to-end tests take the configured ones, with
+// real SMTP and HTTP servers), and a test authenticator that knows one v2 token.
 import type { FastifyInstance } from "fastify";
-import { baseApp, CLIENT_BODY_LIMIT } from "../src/app.js";
+import { buildApp } from "../src/app.js";
 import type { RateLimiter } from "../src/domain/ratelimit.js";
 import { MatrixError } from "../src/errors.js";
 import type { Authenticator } from "../src/http/auth.js";
-import { installCors } from "../src/http/cors.js";
-import { createRouter } from "../src/http/route.js";
-import { emailRoutes } from "../src/http/routes/email.js";
-import { msisdnRoutes } from "../src/http/routes/msisdn.js";
-import { validated3pidRoutes } from "../src/http/routes/validated3pid.js";
 import {
   EmailSendError,
   SmsSendError,
@@ -81,39 +76,34 @@ export interface SessionApp {
 }
 
 export interface SessionAppOptions extends TestDepsOptions {
-  mailer?: Mailer;
-  sms?: SmsSender;
-  verifyPages?: VerifyResponsePages;
+  /** Default: a RecordingMailer; `"real"`: the configured mailer (SMTP). */
+  mailer?: Mailer | "real";
+  /** Default: a RecordingSms; `"real"`: the configured provider. */
+  sms?: SmsSender | "real";
+  /** Default: `<brand>|<message>`; `"real"`: the brand's page. */
+  verifyPages?: VerifyResponsePages | "real";
 }
 
 /** The app; the email limit is out of the way (burst 1000) unless the test's config sets it. */
 export async function sessionApp(options: SessionAppOptions = {}): Promise<SessionApp> {
   const emailConf = { "email.ratelimit_sender.burst": 1000, ...options.conf?.email };
   const deps = await testDeps({ ...options, conf: { ...options.conf, email: emailConf } });
-  const mailer = options.mailer ?? new RecordingMailer();
-  const sms = options.sms ?? new RecordingSms();
-  const { sms: smsConfig, http } = deps.config;
-  const rateLimiter = deps.rateLimiter;
-  const app = baseApp(deps.log, CLIENT_BODY_LIMIT);
-  installCors(app);
-  const route = createRouter(app, { enableV1: deps.config.general.enableV1Access, auth: testAuth });
-  const verifyPages = options.verifyPages ?? fakePages;
-  emailRoutes(route, {
+  const mailer = options.mailer === "real" ? deps.mailer : (options.mailer ?? new RecordingMailer());
+  const sms = options.sms === "real" ? deps.sms : (options.sms ?? new RecordingSms());
+  const verifyPages = options.verifyPages === "real" ? deps.verifyPages : (options.verifyPages ?? fakePages);
+  const app = buildApp({
     ...deps,
+    auth: testAuth,
     mailer,
-    rateLimiter,
+    sms,
     verifyPages,
-    clientHttpBase: http.clientHttpBase,
-    obeyXForwardedFor: http.obeyXForwardedFor,
   });
-  msisdnRoutes(route, { ...deps, sms, rateLimiter, verifyPages, smsConfig });
-  validated3pidRoutes(route, deps);
   return {
     app,
     deps,
     mailer,
     sms,
-    rateLimiter,
+    rateLimiter: deps.rateLimiter,
     async close() {
       await app.close();
       await deps.cleanup();
