@@ -385,6 +385,24 @@ for (const engine of engines()) {
             remoteAddress: "10.9.9.9",
           });
           assert.equal(inBody.statusCode, 429, "same user from another address: limited");
+          const unreadable = await s.app.inject({
+            method: "POST",
+            url,
+            headers: { ...auth, "content-type": "application/json" },
+            payload: "{",
+          });
+          assert.equal(unreadable.statusCode, 429, "with a bearer header the limit comes before the body");
+          const noHeader = await s.app.inject({
+            method: "POST",
+            url,
+            headers: { "content-type": "application/json" },
+            payload: "{",
+          });
+          assert.equal(
+            noHeader.json().errcode,
+            "M_BAD_JSON",
+            "without one the token is looked for in the body first",
+          );
           const sid = ok.json().sid;
           const token = mails(s)[0]!.vars.token;
           const submit = `${V2}/validate/email/submitToken`;
