@@ -46,6 +46,8 @@ test("a new file gets Sydent's schema byte for byte, Cairn's objects aside, and 
     assert.deepEqual(cairn, [
       "cairn_leases",
       "cairn_schema",
+      "cairn_session_next_links",
+      "cairn_session_next_links_sid",
       "cairn_threepid_token_auths_session",
       "cairn_threepid_validation_sessions_threepid",
     ]);
