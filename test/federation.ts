@@ -1,0 +1,50 @@
+// A federation client pointed at loopback: names resolve through a table, .well-known is fetched
+// from a test port, discovery's last step uses a test port, and the test CA is the only root.
+import { fixedClock } from "../src/clock.js";
+import { cryptoRandom } from "../src/crypto/random.js";
+import { createFederationClient } from "../src/federation/client.js";
+import type { ClosableFederationClient, FederationClientOptions } from "../src/federation/client.js";
+import { createIpDenyList } from "../src/federation/deny-list.js";
+import { FederationError } from "../src/federation/types.js";
+import type { FederationFailure } from "../src/federation/types.js";
+import { FIXTURE_NOW } from "./deps.js";
+import { createTestCa } from "./tls.js";
+
+/** One CA per test process: RSA keys take a moment. */
+export const testCa = createTestCa();
+
+export interface LoopbackClientOptions extends Partial<Omit<FederationClientOptions, "denyList" | "clock">> {
+  resolver: FederationClientOptions["resolver"];
+  /** `ip.blacklist` (empty: the built-in list). */
+  blacklist?: string[];
+  /** `ip.whitelist`; default 127.0.0.1 and ::1 so the loopback servers are reachable. */
+  whitelist?: string[];
+}
+
+export function loopbackClient(options: LoopbackClientOptions): ClosableFederationClient & {
+  clock: ReturnType<typeof fixedClock>;
+} {
+  const clock = fixedClock(FIXTURE_NOW);
+  const client = createFederationClient({
+    verifyCerts: true,
+    clock,
+    random: cryptoRandom,
+    ca: [testCa.cert],
+    connectTimeoutMs: 2000,
+    timeoutMs: 5000,
+    ...options,
+    denyList: createIpDenyList(options.blacklist ?? [], options.whitelist ?? ["127.0.0.1/32", "::1/128"]),
+  });
+  return Object.assign(client, { clock });
+}
+
+/** The FederationError a promise rejects with; fails the test if it resolves or throws another. */
+export async function federationFailure(promise: Promise<unknown>, kind: FederationFailure): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof FederationError && err.kind === kind) return err.message;
+    throw err;
+  }
+  throw new Error(`expected a FederationError of kind ${kind}, but the request succeeded`);
+}
