@@ -137,8 +137,21 @@ export function cachePeriodMs(
   if (maxAge !== undefined && /^\d+$/.test(maxAge)) return Number(maxAge) * 1000;
   const expires = headerValues(headers.expires).at(-1);
   if (expires === undefined) return null;
-  const at = Date.parse(expires);
+  const at = parseHttpDate(expires);
   return Number.isNaN(at) ? 0 : at - now;
+}
+
+// The three date forms HTTP allows (RFC 9110 §5.6.7); Date.parse alone reads "0" as the year 2000.
+const HTTP_DATES = [
+  /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+  /^[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT$/,
+  /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/,
+];
+
+function parseHttpDate(text: string): number {
+  const trimmed = text.trim();
+  if (!HTTP_DATES.some((form) => form.test(trimmed))) return Number.NaN;
+  return Date.parse(trimmed.endsWith("GMT") ? trimmed : `${trimmed} GMT`);
 }
 
 const headerValues = (value: string | string[] | undefined): string[] =>
