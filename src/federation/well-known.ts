@@ -18,7 +18,7 @@ const JITTER_MS = 10 * 60_000;
 export interface WellKnownResult {
   /** The delegated server name; null when the host delegates nothing (or not validly). */
   server: string | null;
-  /** What was fetched and found, for `cairn doctor` and logs. */
+  /** What was fetched (before any redirect), for `cairn doctor` and logs. */
   url: string;
   status?: number;
   body?: string;
@@ -114,7 +114,7 @@ async function fetchWellKnown(
   const period = cachePeriodMs(response.headers, options.clock.now());
   return {
     server,
-    url: response.url,
+    url,
     status: response.status,
     body,
     cached: false,
