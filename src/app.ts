@@ -8,6 +8,8 @@ import { installCors } from "./http/cors.js";
 import { decodeColons, installErrorHandling, sendFrameworkError } from "./http/error-handler.js";
 import { installRequestLog } from "./http/request-log.js";
 import { createRouter } from "./http/route.js";
+import { installHttpMetrics } from "./metrics/http.js";
+import { healthRoutes } from "./http/routes/health.js";
 import { pubkeyRoutes } from "./http/routes/pubkey.js";
 import { versionRoutes } from "./http/routes/versions.js";
 
@@ -40,8 +42,10 @@ export function baseApp(log: FastifyBaseLogger, bodyLimit: number | undefined): 
 export function buildApp(deps: Deps): FastifyInstance {
   const app = baseApp(deps.log, CLIENT_BODY_LIMIT);
   installCors(app);
+  installHttpMetrics(app, deps.metrics);
   const route = createRouter(app, { enableV1: deps.config.general.enableV1Access, auth: deps.auth });
   versionRoutes(route);
+  healthRoutes(route, deps.store);
   pubkeyRoutes(route, {
     publicKeyBase64: deps.serverKey.publicKeyBase64,
     checkEphemeralKey: (key) => deps.store.invites.checkEphemeralKey(key),

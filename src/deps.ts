@@ -6,6 +6,7 @@ import type { Config } from "./config/types.js";
 import type { Random } from "./crypto/random.js";
 import type { SigningKey } from "./crypto/signing-key.js";
 import type { Authenticator } from "./http/auth.js";
+import type { Metrics } from "./metrics/metrics.js";
 import type { Store } from "./store/store.js";
 
 export interface Deps {
@@ -18,4 +19,5 @@ export interface Deps {
   log: Logger;
   /** v2 bearer-token authentication and the terms gate. */
   auth: Authenticator;
+  metrics: Metrics;
 }

@@ -14,6 +14,8 @@ import type { Deps } from "./deps.js";
 import { loadOrCreatePepper } from "./domain/pepper.js";
 import { refuseAll } from "./http/auth.js";
 import { createLogger } from "./log.js";
+import { createMetrics } from "./metrics/metrics.js";
+import { startMetricsServer } from "./metrics/server.js";
 import { openStore } from "./store/open.js";
 
 export interface RunningServer {
@@ -69,6 +71,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     random,
     log,
     auth: refuseAll,
+    metrics: createMetrics(),
   };
 
   const client = buildApp(deps);
@@ -79,6 +82,19 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await store.close();
     throw err;
   }
+  const { prometheusAddr, prometheusPort } = config.general;
+  const metricsServer =
+    prometheusAddr !== null && prometheusPort !== null
+      ? await startMetricsServer(deps.metrics.registry, prometheusAddr, prometheusPort).catch(
+          async (err: unknown) => {
+            await client.close();
+            await store.close();
+            throw new StartupError(
+              `cannot listen for metrics on [${prometheusAddr}]:${prometheusPort}: ${err instanceof Error ? err.message : String(err)}`,
+            );
+          },
+        )
+      : null;
   const pidfile = config.general.pidfilePath === "" ? null : resolve(config.general.pidfilePath);
   if (pidfile) writeFileSync(pidfile, `${process.pid}\n`);
   log.info({ url: clientUrl, server: config.general.serverName, engine: store.engine }, "Cairn is serving");
@@ -90,6 +106,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       const timer = setTimeout(() => client.server.closeAllConnections(), drainMs);
       await client.close();
       clearTimeout(timer);
+      metricsServer?.close();
       await store.close();
       if (pidfile) rmSync(pidfile, { force: true });
       log.info("stopped");

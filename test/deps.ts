@@ -9,6 +9,7 @@ import { cryptoRandom } from "../src/crypto/random.js";
 import { signingKeyFromSeed } from "../src/crypto/signing-key.js";
 import type { Deps } from "../src/deps.js";
 import { refuseAll } from "../src/http/auth.js";
+import { createMetrics } from "../src/metrics/metrics.js";
 import { openStore } from "../src/store/open.js";
 import { MemoryFs, loadOptions, CWD } from "./memory-fs.js";
 import { createTestSchema, postgresUrl } from "./postgres.js";
@@ -70,6 +71,7 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
     random: cryptoRandom,
     log: pino({ level: "silent" }),
     auth: refuseAll,
+    metrics: createMetrics({ defaultMetrics: false }),
     async cleanup() {
       await store.close();
       await pgSchema?.cleanup();

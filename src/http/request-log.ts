@@ -4,7 +4,7 @@ import type { FastifyInstance } from "fastify";
 
 export function installRequestLog(app: FastifyInstance): void {
   app.addHook("onResponse", async (req, reply) => {
-    const route = req.routeOptions.url ?? "(unmatched)";
+    const route = req.routeOptions.url?.replaceAll("::", ":") ?? "(unmatched)";
     req.log.info(
       { method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       "request",

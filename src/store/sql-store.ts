@@ -1,7 +1,7 @@
 // The one Store implementation: Kysely queries shared by both engines, assembled from one file per
 // role. Engine specifics come in through SqlDialect; connections are opened by sqlite.ts/postgres.ts.
 
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Database } from "./schema/database.js";
 import type { SqlDialect } from "./sql-dialect.js";
 import { SqlAccounts } from "./sql-accounts.js";
@@ -48,5 +48,8 @@ function view(ctx: SqlContext, inTransaction: boolean): Transactional {
 
 /** Builds the Store over an open, migrated database. `close` releases the connection(s). */
 export function createSqlStore(db: Kysely<Database>, dialect: SqlDialect, close: () => Promise<void>): Store {
-  return { ...view(rootContext(db, dialect), false), engine: dialect.engine, close };
+  const ping = async () => {
+    await sql`SELECT 1`.execute(db);
+  };
+  return { ...view(rootContext(db, dialect), false), engine: dialect.engine, ping, close };
 }

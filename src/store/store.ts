@@ -235,5 +235,7 @@ export type Engine = "sqlite" | "postgres";
 
 export interface Store extends Transactional {
   readonly engine: Engine;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
