@@ -12,6 +12,9 @@ import { cryptoRandom } from "./crypto/random.js";
 import { signingKeyFromSeed } from "./crypto/signing-key.js";
 import type { Deps } from "./deps.js";
 import { loadOrCreatePepper } from "./domain/pepper.js";
+import { federationClientFromConfig } from "./federation/client.js";
+import { systemResolver } from "./federation/dns.js";
+import { createXMatrixVerifier } from "./federation/xmatrix.js";
 import { refuseAll } from "./http/auth.js";
 import { createLogger } from "./log.js";
 import { createMetrics } from "./metrics/metrics.js";
@@ -63,6 +66,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const random = cryptoRandom;
   await loadOrCreatePepper(store.hashing, random);
+  const federation = federationClientFromConfig(config, {
+    resolver: systemResolver(random),
+    clock: systemClock,
+    random,
+  });
   const deps: Deps = {
     config,
     store,
@@ -72,6 +80,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     log,
     auth: refuseAll,
     metrics: createMetrics(),
+    federation,
+    xmatrix: createXMatrixVerifier({
+      client: federation,
+      serverName: config.general.serverName,
+      clock: systemClock,
+      log,
+    }),
   };
 
   const client = buildApp(deps);
@@ -107,6 +122,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await client.close();
       clearTimeout(timer);
       metricsServer?.close();
+      await federation.close();
       await store.close();
       if (pidfile) rmSync(pidfile, { force: true });
       log.info("stopped");
