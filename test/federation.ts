@@ -1,12 +1,14 @@
 // A federation client pointed at loopback: names resolve through a table, .well-known is fetched
 // from a test port, discovery's last step uses a test port, and the test CA is the only root.
+import assert from "node:assert/strict";
 import { fixedClock } from "../src/clock.js";
 import { cryptoRandom } from "../src/crypto/random.js";
 import { createFederationClient } from "../src/federation/client.js";
 import type { ClosableFederationClient, FederationClientOptions } from "../src/federation/client.js";
+import { MatrixError } from "../src/errors.js";
 import { createIpDenyList } from "../src/federation/deny-list.js";
 import { FederationError } from "../src/federation/types.js";
-import type { FederationFailure } from "../src/federation/types.js";
+import type { FederationClient, FederationFailure } from "../src/federation/types.js";
 import { FIXTURE_NOW } from "./deps.js";
 import { createTestCa } from "./tls.js";
 
@@ -47,4 +49,33 @@ export async function federationFailure(promise: Promise<unknown>, kind: Federat
     throw err;
   }
   throw new Error(`expected a FederationError of kind ${kind}, but the request succeeded`);
+}
+
+/** For assert.rejects: a MatrixError with this status, errcode and message (text or pattern). */
+export function matrixRejection(status: number, errcode: string, message: string | RegExp) {
+  return (err: unknown): true => {
+    assert.ok(err instanceof MatrixError, String(err));
+    assert.equal(err.status, status);
+    assert.equal(err.errcode, errcode);
+    if (typeof message === "string") assert.equal(err.message, message);
+    else assert.match(err.message, message);
+    return true;
+  };
+}
+
+/** A FederationClient answering every request with `reply` (JSON, or text) or throwing it; records what was asked. */
+export function scriptedClient(reply: unknown): FederationClient & { paths: string[] } {
+  const paths: string[] = [];
+  return {
+    paths,
+    async request(serverName, req) {
+      paths.push(`${serverName}${req.path}`);
+      if (reply instanceof Error) throw reply;
+      return {
+        status: 200,
+        headers: {},
+        body: Buffer.from(typeof reply === "string" ? reply : JSON.stringify(reply)),
+      };
+    },
+  };
 }

@@ -167,6 +167,9 @@ function tcpConnect(ip: string, port: number, timeoutMs: number): Promise<Socket
     socket.once("connect", () => {
       clearTimeout(timer);
       socket.removeAllListeners("error");
+      // As undici's own connector: no Nagle delay, TCP keep-alive on pooled connections.
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true, 60_000);
       resolve(socket);
     });
     socket.connect({ host: ip, port });

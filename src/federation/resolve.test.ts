@@ -146,6 +146,21 @@ describe("server discovery", () => {
     await c.close();
   });
 
+  test("a delegation without cache headers is kept 24 h to 24 h 10 min", async () => {
+    delegations["cached.test"] = [200, { "m.server": `hs.test:${hs.port}` }];
+    const { c } = client();
+    const count = () => wellKnown.requests.filter((r) => r.headers.host?.startsWith("cached.test")).length;
+    const before = count();
+    await get(c, "cached.test");
+    c.clock.advance(24 * HOUR - 1);
+    await get(c, "cached.test");
+    assert.equal(count() - before, 1);
+    c.clock.advance(10 * 60_000 + 2);
+    await get(c, "cached.test");
+    assert.equal(count() - before, 2);
+    await c.close();
+  });
+
   test("a failed .well-known is cached for 1 h to 1 h 10 min; no-store is not cached", async () => {
     delegations["broken.test"] = [500, { error: "oops" }];
     const { c } = client();
