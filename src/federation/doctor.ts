@@ -96,15 +96,16 @@ export async function runDoctor(serverName: string, options: DoctorOptions): Pro
 
     say("");
     say(`2. Addresses of ${target.host}`);
+    let addresses: string[];
     try {
-      await describeAddresses(target.host, options.resolver, denyList, say);
+      addresses = await describeAddresses(target.host, options.resolver, denyList, say);
     } catch (err) {
       return fail(err);
     }
 
     say("");
     say("3. Connection and certificate");
-    const probe = await probeTls(target, options, timeoutMs, say);
+    const probe = await probeTls(target, addresses[0] ?? target.host, options, timeoutMs, say);
     if (probe instanceof FederationError) return fail(probe);
 
     say("");
@@ -180,7 +181,7 @@ async function describeAddresses(
   resolver: Resolver,
   denyList: ReturnType<typeof createIpDenyList>,
   say: (line: string) => void,
-): Promise<void> {
+): Promise<string[]> {
   let addresses: string[] = [host];
   if (isIP(host) === 0) {
     try {
@@ -196,18 +197,17 @@ async function describeAddresses(
       say(`   ${address}: allowed by ip.whitelist ${v.whitelistedBy} (it is in ${v.blacklistedBy})`);
     else say(`   ${address}: allowed`);
   }
-  await vetAddresses(host, resolver, denyList);
+  return vetAddresses(host, resolver, denyList);
 }
 
-/** TCP then TLS to the target's first address, reporting the certificate; null on success. */
+/** TCP then TLS to the target at `ip` (its first vetted address), reporting the certificate; null on success. */
 async function probeTls(
   target: Target,
+  ip: string,
   options: DoctorOptions,
   timeoutMs: number,
   say: (line: string) => void,
 ): Promise<FederationError | null> {
-  const ip =
-    isIP(target.host) !== 0 ? target.host : ((await options.resolver.lookup(target.host))[0] ?? target.host);
   const where = hostPort(ip, target.port);
   const socket = new Socket();
   const connected = await new Promise<Error | null>((resolve) => {
