@@ -189,6 +189,13 @@ describe("federation client", () => {
       const message = await federationFailure(get(c, `127.0.0.1:${slow.port}`), "timeout");
       assert.ok(Date.now() - started < 2000);
       assert.equal(message, `timed out after 0.2 s waiting for 127.0.0.1:${slow.port}`);
+      // Once a connection has been made, the message also names the address it went to.
+      await c.request(`trusted.test:${slow.port}`, {
+        method: "GET",
+        path: "/huge",
+        maxBytes: 300_000,
+        timeoutMs: 5000,
+      });
       const named = await federationFailure(
         c.request(`trusted.test:${slow.port}`, { method: "GET", path: "/", timeoutMs: 150 }),
         "timeout",
