@@ -10,6 +10,7 @@ import { installRequestLog } from "./http/request-log.js";
 import { createRouter } from "./http/route.js";
 import { installHttpMetrics } from "./metrics/http.js";
 import { healthRoutes } from "./http/routes/health.js";
+import { lookupRoutes } from "./http/routes/lookup.js";
 import { pubkeyRoutes } from "./http/routes/pubkey.js";
 import { versionRoutes } from "./http/routes/versions.js";
 
@@ -49,6 +50,14 @@ export function buildApp(deps: Deps): FastifyInstance {
   pubkeyRoutes(route, {
     publicKeyBase64: deps.serverKey.publicKeyBase64,
     checkEphemeralKey: (key) => deps.store.invites.checkEphemeralKey(key),
+  });
+  lookupRoutes(route, {
+    associations: deps.store.associations,
+    clock: deps.clock,
+    serverName: deps.config.general.serverName,
+    serverKey: deps.serverKey,
+    pepper: deps.pepper,
+    addressLookupLimit: deps.config.general.addressLookupLimit,
   });
   return app;
 }

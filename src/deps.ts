@@ -9,6 +9,7 @@ import type { XMatrixVerifier } from "./federation/xmatrix.js";
 import type { SigningKey } from "./crypto/signing-key.js";
 import type { Authenticator } from "./http/auth.js";
 import type { Metrics } from "./metrics/metrics.js";
+import type { Mailer, SmsSender, VerifyResponsePages } from "./senders/types.js";
 import type { Store } from "./store/store.js";
 
 export interface Deps {
@@ -26,4 +27,12 @@ export interface Deps {
   federation: FederationClient;
   /** Checks homeserver-signed (X-Matrix) requests, e.g. an unbind on a user's behalf. */
   xmatrix: XMatrixVerifier;
+  /** Renders a brand's email template and sends it over SMTP. */
+  mailer: Mailer;
+  /** The page shown when an emailed validation link is opened. */
+  verifyPages: VerifyResponsePages;
+  /** Sends SMS through the configured provider. */
+  sms: SmsSender;
+  /** The v2 lookup pepper, read (or created) once at start-up. */
+  pepper: string;
 }

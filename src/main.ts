@@ -13,12 +13,16 @@ import { signingKeyFromSeed } from "./crypto/signing-key.js";
 import type { Deps } from "./deps.js";
 import { loadOrCreatePepper } from "./domain/pepper.js";
 import { federationClientFromConfig } from "./federation/client.js";
+import { createIpDenyList } from "./federation/deny-list.js";
 import { systemResolver } from "./federation/dns.js";
+import { createDenyListFetch, fetchLike } from "./federation/fetch.js";
 import { createXMatrixVerifier } from "./federation/xmatrix.js";
 import { refuseAll } from "./http/auth.js";
 import { createLogger } from "./log.js";
 import { createMetrics } from "./metrics/metrics.js";
 import { startMetricsServer } from "./metrics/server.js";
+import { createSenders } from "./senders/senders.js";
+import { CONNECT_TIMEOUT_MS } from "./senders/sms/http.js";
 import { openStore } from "./store/open.js";
 
 export interface RunningServer {
@@ -65,28 +69,31 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     throw new StartupError(`cannot open ${where}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const random = cryptoRandom;
-  await loadOrCreatePepper(store.hashing, random);
-  const federation = federationClientFromConfig(config, {
-    resolver: systemResolver(random),
-    clock: systemClock,
-    random,
+  const pepper = await loadOrCreatePepper(store.hashing, random);
+  const clock = systemClock;
+  const metrics = createMetrics();
+  const resolver = systemResolver(random);
+  const federation = federationClientFromConfig(config, { resolver, clock, random });
+  // SMS providers are reached through the same IP deny-list (§7.7), with full TLS checks and
+  // Sydent's 15 s connect timeout.
+  const smsFetch = createDenyListFetch({
+    resolver,
+    denyList: createIpDenyList(config.general.ipBlacklist, config.general.ipWhitelist),
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
   });
   const deps: Deps = {
     config,
     store,
     serverKey: signingKeyFromSeed(config.crypto.signingKey.seed, config.crypto.signingKey.version),
-    clock: systemClock,
+    clock,
     random,
     log,
     auth: refuseAll,
-    metrics: createMetrics(),
+    metrics,
     federation,
-    xmatrix: createXMatrixVerifier({
-      client: federation,
-      serverName: config.general.serverName,
-      clock: systemClock,
-      log,
-    }),
+    xmatrix: createXMatrixVerifier({ client: federation, serverName: config.general.serverName, clock, log }),
+    ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics, fetch: fetchLike(smsFetch) }),
+    pepper,
   };
 
   const client = buildApp(deps);
@@ -122,7 +129,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await client.close();
       clearTimeout(timer);
       metricsServer?.close();
-      await federation.close();
+      await Promise.all([federation.close(), smsFetch.close()]);
       await store.close();
       if (pidfile) rmSync(pidfile, { force: true });
       log.info("stopped");

@@ -12,8 +12,11 @@ import type { Resolver } from "../src/federation/dns.js";
 import { createXMatrixVerifier } from "../src/federation/xmatrix.js";
 import { signingKeyFromSeed } from "../src/crypto/signing-key.js";
 import type { Deps } from "../src/deps.js";
-import { refuseAll } from "../src/http/auth.js";
+import { loadOrCreatePepper } from "../src/domain/pepper.js";
+import { refuseAll, type Authenticator } from "../src/http/auth.js";
 import { createMetrics } from "../src/metrics/metrics.js";
+import { createSenders } from "../src/senders/senders.js";
+import type { HttpFetch } from "../src/senders/sms/http.js";
 import { openStore } from "../src/store/open.js";
 import { MemoryFs, loadOptions, CWD } from "./memory-fs.js";
 import { createTestSchema, postgresUrl } from "./postgres.js";
@@ -55,12 +58,25 @@ export interface TestDepsOptions {
       "resolver" | "ca" | "federationPort" | "httpsPort" | "connectTimeoutMs" | "timeoutMs"
     >
   >;
+  /** Stands in for v2 authentication (default: every token refused). */
+  auth?: Authenticator;
+  /**
+   * Outbound HTTP for SMS (point `[sms] openmarket.base_url` at a test server and pass a real fetch,
+   * e.g. `directFetch()`). Default: every SMS fails, nothing leaves the machine. Email goes to the
+   * SMTP server at `[email] email.smtphost`/`email.smtpport` (set them to a test server).
+   */
+  fetch?: HttpFetch;
 }
 
 /** A resolver that knows no name. */
 export const emptyResolver: Resolver = {
   lookup: async () => [],
   srv: async () => ({ records: [], ttlSeconds: 0 }),
+};
+
+/** The default SMS fetch of test deps: refuses, so that no test reaches a real provider. */
+const noSmsProvider: HttpFetch = async (url) => {
+  throw new Error(`this test set no SMS provider (fetch ${url})`);
 };
 
 export type TestDeps = Deps & { clock: ReturnType<typeof fixedClock>; cleanup(): Promise<void> };
@@ -81,7 +97,8 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
   const pgSchema = engine === "postgres" ? await createTestSchema() : null;
   const config = await testConfig({
     ...options.conf,
-    ...(pgSchema ? { postgres: { url: pgSchema.url, ...options.conf?.postgres } } : {}),
+    // The INI reader interpolates `%`: the URL's percent-encoding is written as `%%`.
+    ...(pgSchema ? { postgres: { url: pgSchema.url.replaceAll("%", "%%"), ...options.conf?.postgres } } : {}),
   });
   const store = await openStore(config);
   const clock = fixedClock(options.now ?? FIXTURE_NOW);
@@ -94,6 +111,7 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
     timeoutMs: 5000,
     ...options.federation,
   });
+  const metrics = createMetrics({ defaultMetrics: false });
   return {
     config,
     store,
@@ -101,8 +119,17 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
     clock,
     random: cryptoRandom,
     log,
-    auth: refuseAll,
-    metrics: createMetrics({ defaultMetrics: false }),
+    auth: options.auth ?? refuseAll,
+    pepper: await loadOrCreatePepper(store.hashing, cryptoRandom),
+    metrics,
+    ...createSenders(config, {
+      cwd: CWD,
+      clock,
+      random: cryptoRandom,
+      log,
+      metrics,
+      fetch: options.fetch ?? noSmsProvider,
+    }),
     federation,
     xmatrix: createXMatrixVerifier({ client: federation, serverName: config.general.serverName, clock, log }),
     async cleanup() {

@@ -15,7 +15,7 @@ describe("cairn doctor (the command)", { concurrency: true }, () => {
   let hs: TestHttpsServer;
   const dirs: string[] = [];
   before(async () => {
-    hs = await startHttpsServer(selfSignedCert(["hs.test"]), (req, res) =>
+    hs = await startHttpsServer(selfSignedCert({ dns: ["hs.test"] }), (req, res) =>
       req.url === "/_matrix/federation/v1/version"
         ? sendJson(res, 200, { server: { name: "Test" } })
         : sendJson(res, 404, {}),

@@ -6,7 +6,7 @@ import { signJson } from "../src/crypto/signed-json.js";
 import { signingKeyFromSeed } from "../src/crypto/signing-key.js";
 import { FederationError } from "../src/federation/types.js";
 import { TEST_SERVER_NAME, testDeps } from "./deps.js";
-import { testCa } from "./federation.js";
+import { loopbackCa } from "./federation.js";
 import { fakeResolver, sendJson, startHttpsServer } from "./https-server.js";
 import type { TestHttpsServer } from "./https-server.js";
 import { selfSignedCert } from "./tls.js";
@@ -24,8 +24,8 @@ describe("federation in test deps", () => {
           ? { verify_keys: { [hsKey.keyId]: { key: hsKey.publicKeyBase64 } } }
           : {},
       );
-    hs = await startHttpsServer(testCa.issue(["hs.test"]), handler);
-    selfSigned = await startHttpsServer(selfSignedCert(["self.test"]), handler);
+    hs = await startHttpsServer(loopbackCa.issue({ dns: ["hs.test"] }), handler);
+    selfSigned = await startHttpsServer(selfSignedCert({ dns: ["self.test"] }), handler);
   });
   after(async () => {
     await hs.close();
@@ -35,7 +35,7 @@ describe("federation in test deps", () => {
   test("the config's whitelist and verifycerts apply; the injected resolver and CA are used", async () => {
     const deps = await testDeps({
       conf: { general: { "ip.whitelist": "127.0.0.1" } },
-      federation: { resolver: fakeResolver({ "hs.test": ["127.0.0.1"] }), ca: [testCa.cert] },
+      federation: { resolver: fakeResolver({ "hs.test": ["127.0.0.1"] }), ca: [loopbackCa.cert] },
     });
     try {
       assert.equal(

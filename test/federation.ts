@@ -10,10 +10,10 @@ import { createIpDenyList } from "../src/federation/deny-list.js";
 import { FederationError } from "../src/federation/types.js";
 import type { FederationClient, FederationFailure } from "../src/federation/types.js";
 import { FIXTURE_NOW } from "./deps.js";
-import { createTestCa } from "./tls.js";
+import { testCa } from "./tls.js";
 
 /** One CA per test process: RSA keys take a moment. */
-export const testCa = createTestCa();
+export const loopbackCa = testCa();
 
 export interface LoopbackClientOptions extends Partial<Omit<FederationClientOptions, "denyList" | "clock">> {
   resolver: FederationClientOptions["resolver"];
@@ -31,7 +31,7 @@ export function loopbackClient(options: LoopbackClientOptions): ClosableFederati
     verifyCerts: true,
     clock,
     random: cryptoRandom,
-    ca: [testCa.cert],
+    ca: [loopbackCa.cert],
     connectTimeoutMs: 2000,
     timeoutMs: 5000,
     ...options,

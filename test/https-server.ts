@@ -6,7 +6,6 @@ import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Resolver } from "../src/federation/dns.js";
 import type { SrvAnswer, SrvRecord } from "../src/federation/dns-srv.js";
-import type { TestCert } from "./tls.js";
 
 export interface RecordedRequest {
   method: string;
@@ -43,7 +42,7 @@ export function sendJson(
 }
 
 export async function startHttpsServer(
-  cert: TestCert,
+  cert: { key: string; cert: string },
   handler: Handler,
   host = "127.0.0.1",
 ): Promise<TestHttpsServer> {

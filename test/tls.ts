@@ -1,106 +1,94 @@
-// Certificates made in the test process (node-forge for the X.509, node:crypto for fast RSA keys):
-// a test CA and leaf certificates it signs, and self-signed ones. Nothing is read from disk.
-import { generateKeyPairSync, sign } from "node:crypto";
-import { isIP } from "node:net";
+// Certificates for TLS tests: throw-away CAs and server certificates they sign. node-forge builds
+// the certificates; node:crypto makes the keys and signatures (forge's own RSA is slow). Every
+// issued server certificate shares one key. Nothing is written to disk.
+import { createPrivateKey, generateKeyPairSync, sign } from "node:crypto";
 import forge from "node-forge";
 
-export interface TestCert {
-  /** PEM. */
-  key: string;
+export interface TestCa {
+  /** PEM certificate, to trust. */
   cert: string;
+  /** A certificate (and its PEM key) for the given host names and IP addresses. */
+  issue(names: { dns?: string[]; ip?: string[] }): { key: string; cert: string };
 }
 
-interface Issuer {
-  key: forge.pki.rsa.PrivateKey;
-  subject: forge.pki.CertificateField[];
-}
-
-let serial = 1;
-
-interface RsaKey {
-  pem: string;
-  forgeKey: forge.pki.rsa.PrivateKey;
+interface KeyPair {
+  key: string;
   publicKey: forge.pki.rsa.PublicKey;
 }
 
-function rsaKey(): RsaKey {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-  const forgeKey = forge.pki.privateKeyFromPem(pem);
-  return { pem, forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
+function keyPair(): KeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", {
+    modulusLength: 1024, // test-only keys: fast to make, and still accepted by TLS (security level 1)
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+  return { key: privateKey, publicKey: forge.pki.publicKeyFromPem(publicKey) };
 }
 
-/** Every leaf certificate shares one key (generating RSA keys is the slow part). */
-let leafKey: RsaKey | undefined;
-const sharedLeafKey = (): RsaKey => (leafKey ??= rsaKey());
+let serverKey: KeyPair | undefined;
+let serial = 1;
 
-function build(
-  commonName: string,
-  names: readonly string[],
+function certificate(
+  subject: string,
   publicKey: forge.pki.rsa.PublicKey,
-  issuer: Issuer | null,
-  selfKey: forge.pki.rsa.PrivateKey,
-  validity: { notBefore: Date; notAfter: Date },
-  isCa: boolean,
+  issuer: forge.pki.CertificateField[] | null,
+  signerPem: string,
+  extensions: object[],
 ): string {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
-  cert.serialNumber = (serial++).toString(16).padStart(2, "0");
-  cert.validity.notBefore = validity.notBefore;
-  cert.validity.notAfter = validity.notAfter;
-  const subject = [{ name: "commonName", value: commonName }];
-  cert.setSubject(subject);
-  cert.setIssuer(issuer ? issuer.subject : subject);
-  const extensions: object[] = [{ name: "basicConstraints", cA: isCa, critical: isCa }];
-  if (isCa) extensions.push({ name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true });
-  else {
-    extensions.push({
-      name: "subjectAltName",
-      altNames: names.map((n) => (isIP(n) ? { type: 7, ip: n } : { type: 2, value: n })),
-    });
-  }
+  cert.serialNumber = String(serial++).padStart(2, "0");
+  cert.validity.notBefore = new Date(Date.now() - 3600_000);
+  cert.validity.notAfter = new Date(Date.now() + 24 * 3600_000);
+  const attrs = [{ name: "commonName", value: subject }];
+  cert.setSubject(attrs);
+  cert.setIssuer(issuer ?? attrs);
   cert.setExtensions(extensions);
-  // Signed with node:crypto: forge's pure-JS RSA takes a fifth of a second per certificate.
-  const oid = forge.pki.oids.sha256WithRSAEncryption ?? "1.2.840.113549.1.1.11";
-  cert.siginfo.algorithmOid = oid;
-  cert.signatureOid = oid;
-  const tbsAsn1 = (
+  // What cert.sign() does, with the signature made by node:crypto.
+  cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption ?? "";
+  cert.tbsCertificate = (
     forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }
   ).getTBSCertificate(cert);
-  const tbs = Buffer.from(forge.asn1.toDer(tbsAsn1).getBytes(), "binary");
-  const signer = forge.pki.privateKeyToPem(issuer ? issuer.key : selfKey);
-  cert.signature = sign("sha256", tbs, signer).toString("binary");
+  const tbs = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), "binary");
+  cert.signature = sign("sha256", tbs, createPrivateKey(signerPem)).toString("binary");
   return forge.pki.certificateToPem(cert);
 }
 
-const DAY = 86_400_000;
-const current = () => ({ notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 30 * DAY) });
-
-export interface TestCa {
-  /** PEM of the CA certificate: what a client passes as `ca`. */
-  cert: string;
-  /** A leaf certificate for `names` (host names and IP addresses) signed by this CA. */
-  issue(names: readonly string[], validity?: { notBefore: Date; notAfter: Date }): TestCert;
-}
-
-export function createTestCa(name = "Cairn Test CA"): TestCa {
-  const { forgeKey, publicKey } = rsaKey();
-  const cert = build(name, [], publicKey, null, forgeKey, current(), true);
-  const issuer = { key: forgeKey, subject: [{ name: "commonName", value: name }] };
+/** A new CA whose `issue` signs server certificates. */
+export function testCa(name = "Cairn test CA"): TestCa {
+  const ca = keyPair();
+  const caPem = certificate(name, ca.publicKey, null, ca.key, [
+    { name: "basicConstraints", cA: true, critical: true },
+    { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
+  ]);
+  const issuer = forge.pki.certificateFromPem(caPem).subject.attributes;
   return {
-    cert,
-    issue(names, validity = current()) {
-      const leaf = sharedLeafKey();
-      return {
-        key: leaf.pem,
-        cert: build(names[0] ?? "leaf", names, leaf.publicKey, issuer, leaf.forgeKey, validity, false),
-      };
+    cert: caPem,
+    issue({ dns = [], ip = [] }) {
+      serverKey ??= keyPair();
+      const altNames = [...dns.map((value) => ({ type: 2, value })), ...ip.map((ip) => ({ type: 7, ip }))];
+      const cert = certificate(dns[0] ?? ip[0] ?? "server", serverKey.publicKey, issuer, ca.key, [
+        { name: "basicConstraints", cA: false },
+        { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
+        { name: "extKeyUsage", serverAuth: true },
+        { name: "subjectAltName", altNames },
+      ]);
+      return { key: serverKey.key, cert };
     },
   };
 }
 
-/** A certificate for `names` signed by its own key. */
-export function selfSignedCert(names: readonly string[]): TestCert {
-  const { pem, forgeKey, publicKey } = sharedLeafKey();
-  return { key: pem, cert: build(names[0] ?? "self", names, publicKey, null, forgeKey, current(), false) };
+/** A certificate for the given names signed by its own key (trusted by nobody). */
+export function selfSignedCert(names: { dns?: string[]; ip?: string[] }): { key: string; cert: string } {
+  serverKey ??= keyPair();
+  const { dns = [], ip = [] } = names;
+  const subject = dns[0] ?? ip[0] ?? "server";
+  const altNames = [...dns.map((value) => ({ type: 2, value })), ...ip.map((ip) => ({ type: 7, ip }))];
+  const cert = certificate(subject, serverKey.publicKey, null, serverKey.key, [
+    { name: "basicConstraints", cA: false },
+    { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
+    { name: "extKeyUsage", serverAuth: true },
+    { name: "subjectAltName", altNames },
+  ]);
+  return { key: serverKey.key, cert };
 }

@@ -82,6 +82,32 @@ describe("optional keys", () => {
     assert.equal(on.config.email.template, "t.eml");
   });
 
+  test("Cairn's SMS provider and SMTP timeout keys: defaults, and Twilio when chosen", async () => {
+    const { config } = await load("");
+    assert.equal(config.email.smtpTimeoutMs, 30000);
+    assert.equal(config.sms.provider, "openmarket");
+    assert.equal(config.sms.openmarketUrl, "https://smsc.openmarket.com/sms/v4/mt");
+    assert.deepEqual(config.sms.twilio, {
+      accountSid: "",
+      authToken: "",
+      from: "",
+      baseUrl: "https://api.twilio.com",
+    });
+    const twilio = await load(
+      "[general]\nserver.name = id.example\n[sms]\nprovider = twilio\ntwilio.account_sid = AC1\ntwilio.auth_token = t%%k\ntwilio.from = Example\n" +
+        "twilio.base_url = http://127.0.0.1:9/\n[email]\nemail.smtp_timeout_ms = 250\n",
+    );
+    assert.equal(twilio.config.sms.provider, "twilio");
+    assert.deepEqual(twilio.config.sms.twilio, {
+      accountSid: "AC1",
+      authToken: "t%k",
+      from: "Example",
+      baseUrl: "http://127.0.0.1:9/",
+    });
+    assert.equal(twilio.config.email.smtpTimeoutMs, 250);
+    assert.deepEqual(twilio.warnings, []);
+  });
+
   test("the internal API port: empty is no listener", async () => {
     assert.equal((await load("[http]\n")).config.http.internalPort, null);
     assert.equal((await load("[http]\ninternalapi.http.port = 8190\n")).config.http.internalPort, 8190);

@@ -3,6 +3,8 @@
 
 export type EmailTlsMode = "plain" | "starttls" | "tls";
 
+export type SmsProvider = "openmarket" | "twilio";
+
 export interface SmsOriginator {
   /** Type of number: `long` (TON 1), `short` (TON 3) or `alpha` (TON 5). */
   type: "long" | "short" | "alpha";
@@ -83,6 +85,8 @@ export interface Config {
     keywordBlocklist: string[];
     senderRatelimitBurst: number;
     senderRatelimitRateHz: number;
+    /** Cairn: `email.smtp_timeout_ms`, the limit for connecting and for each SMTP exchange. */
+    smtpTimeoutMs: number;
   };
   sms: {
     bodyTemplate: string;
@@ -96,6 +100,12 @@ export interface Config {
     msisdnRatelimitRateHz: number;
     countryRatelimitBurst: number;
     countryRatelimitRateHz: number;
+    /** Cairn: `provider`. */
+    provider: SmsProvider;
+    /** Cairn: `openmarket.base_url`, the full endpoint URL. */
+    openmarketUrl: string;
+    /** Cairn: `twilio.*`; all set when `provider` is `twilio`. */
+    twilio: { accountSid: string; authToken: string; from: string; baseUrl: string };
   };
   crypto: {
     /** `[crypto] ed25519.signingkey`, parsed. */

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { setImmediate } from "node:timers/promises";
-import { federationFailure, loopbackClient, testCa } from "../../test/federation.js";
+import { federationFailure, loopbackClient, loopbackCa } from "../../test/federation.js";
 import { fakeResolver, sendJson, startHttpsServer } from "../../test/https-server.js";
 import type { TestHttpsServer } from "../../test/https-server.js";
 import { selfSignedCert } from "../../test/tls.js";
@@ -15,20 +15,25 @@ describe("federation client", () => {
   let wellKnown: TestHttpsServer;
 
   before(async () => {
-    trusted = await startHttpsServer(testCa.issue(["some-other-name.test"]), (req, res) =>
+    trusted = await startHttpsServer(loopbackCa.issue({ dns: ["some-other-name.test"] }), (req, res) =>
       sendJson(res, 200, { ok: true, body: req.body }),
     );
-    selfSigned = await startHttpsServer(selfSignedCert(["self.test"]), (_req, res) => sendJson(res, 200, {}));
+    selfSigned = await startHttpsServer(selfSignedCert({ dns: ["self.test"] }), (_req, res) =>
+      sendJson(res, 200, {}),
+    );
     // 127.0.0.2 is loopback too, but only 127.0.0.1 is whitelisted: the built-in list blocks it.
     blocked = await startHttpsServer(
-      testCa.issue(["blocked.test", "127.0.0.2"]),
+      loopbackCa.issue({ dns: ["blocked.test"], ip: ["127.0.0.2"] }),
       (_req, res) => sendJson(res, 200, {}),
       "127.0.0.2",
     );
-    wellKnown = await startHttpsServer(testCa.issue(["redirect.test", "blocked.test"]), (req, res) => {
-      res.writeHead(302, { location: "https://blocked.test/.well-known/matrix/server" });
-      res.end();
-    });
+    wellKnown = await startHttpsServer(
+      loopbackCa.issue({ dns: ["redirect.test", "blocked.test"] }),
+      (req, res) => {
+        res.writeHead(302, { location: "https://blocked.test/.well-known/matrix/server" });
+        res.end();
+      },
+    );
   });
   after(async () => {
     for (const server of [trusted, selfSigned, blocked, wellKnown]) await server.close();
@@ -65,7 +70,7 @@ describe("federation client", () => {
     });
 
     test("verifycerts = true without the test CA: the CA-signed certificate is from an unknown authority", async () => {
-      const c = loopbackClient({ resolver: resolver(), ca: [selfSignedCert(["x"]).cert] });
+      const c = loopbackClient({ resolver: resolver(), ca: [selfSignedCert({ dns: ["x"] }).cert] });
       const message = await federationFailure(get(c, `trusted.test:${trusted.port}`), "tls");
       assert.equal(
         message,
@@ -169,7 +174,7 @@ describe("federation client", () => {
   describe("deadlines and limits", () => {
     let slow: TestHttpsServer;
     before(async () => {
-      slow = await startHttpsServer(testCa.issue(["slow.test"]), (req, res) => {
+      slow = await startHttpsServer(loopbackCa.issue({ dns: ["slow.test"] }), (req, res) => {
         if (req.url === "/huge") {
           res.writeHead(200, { "content-type": "application/json" });
           res.end("x".repeat(200_000));
@@ -226,7 +231,7 @@ describe("federation client", () => {
 
     test("a refused connection fails as connect", async () => {
       const c = loopbackClient({ resolver: resolver() });
-      const closed = await startHttpsServer(testCa.issue(["x"]), () => undefined);
+      const closed = await startHttpsServer(loopbackCa.issue({ dns: ["x"] }), () => undefined);
       const port = closed.port;
       await closed.close();
       const message = await federationFailure(get(c, `trusted.test:${port}`), "connect");

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { FIXTURE_NOW } from "../../test/deps.js";
-import { testCa } from "../../test/federation.js";
+import { loopbackCa } from "../../test/federation.js";
 import { fakeResolver, sendJson, startHttpsServer } from "../../test/https-server.js";
 import type { Handler, TestHttpsServer } from "../../test/https-server.js";
 import { selfSignedCert } from "../../test/tls.js";
@@ -30,10 +30,10 @@ describe("cairn doctor", () => {
   let wellKnown: TestHttpsServer;
 
   before(async () => {
-    trusted = await startHttpsServer(testCa.issue(["hs.test"]), homeserver);
-    selfSigned = await startHttpsServer(selfSignedCert(["self.test"]), homeserver);
-    blocked = await startHttpsServer(testCa.issue(["blocked.test"]), homeserver, "127.0.0.2");
-    wellKnown = await startHttpsServer(testCa.issue(["deleg.test", "srv.test"]), (req, res) => {
+    trusted = await startHttpsServer(loopbackCa.issue({ dns: ["hs.test"] }), homeserver);
+    selfSigned = await startHttpsServer(selfSignedCert({ dns: ["self.test"] }), homeserver);
+    blocked = await startHttpsServer(loopbackCa.issue({ dns: ["blocked.test"] }), homeserver, "127.0.0.2");
+    wellKnown = await startHttpsServer(loopbackCa.issue({ dns: ["deleg.test", "srv.test"] }), (req, res) => {
       if (req.headers.host?.startsWith("deleg.test"))
         sendJson(res, 200, { "m.server": `hs.test:${trusted.port}` });
       else sendJson(res, 404, {});
@@ -60,7 +60,7 @@ describe("cairn doctor", () => {
       verifyCerts: true,
       clock: fixedClock(FIXTURE_NOW),
       random: cryptoRandom,
-      ca: [testCa.cert],
+      ca: [loopbackCa.cert],
       httpsPort: wellKnown.port,
       federationPort: trusted.port,
       timeoutMs: 2000,
@@ -83,7 +83,7 @@ describe("cairn doctor", () => {
       `with Host: hs.test:${trusted.port} and TLS server name hs.test.`,
       "127.0.0.1: allowed by ip.whitelist 127.0.0.1/32 (it is in 127.0.0.0/8)",
       `TCP: connected to 127.0.0.1:${trusted.port}.`,
-      "Certificate: subject CN=hs.test; issuer CN=Cairn Test CA",
+      "Certificate: subject CN=hs.test; issuer CN=Cairn test CA",
       "names: DNS:hs.test",
       "matches hs.test: yes",
       "trusted: yes",
@@ -152,7 +152,7 @@ describe("cairn doctor", () => {
   });
 
   test("nothing listening, an unknown name, an invalid name", async () => {
-    const closed = await startHttpsServer(testCa.issue(["x"]), homeserver);
+    const closed = await startHttpsServer(loopbackCa.issue({ dns: ["x"] }), homeserver);
     await closed.close();
     const dead = await doctor(`127.0.0.1:${closed.port}`);
     assert.equal(dead.ok, false);

@@ -5,12 +5,14 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { federationFailure, loopbackClient, testCa } from "../../test/federation.js";
+import { federationFailure, loopbackClient, loopbackCa } from "../../test/federation.js";
 import { fakeResolver, sendJson, startHttpsServer } from "../../test/https-server.js";
 import type { TestHttpsServer } from "../../test/https-server.js";
 import { selfSignedCert } from "../../test/tls.js";
 import { createIpDenyList } from "./deny-list.js";
-import { createDenyListFetch } from "./fetch.js";
+import { post } from "../senders/sms/http.js";
+import { SmsSendError } from "../senders/types.js";
+import { createDenyListFetch, fetchLike } from "./fetch.js";
 
 describe("deny-list fetch", () => {
   let api: TestHttpsServer;
@@ -19,7 +21,7 @@ describe("deny-list fetch", () => {
   const plain = createServer((req, res) => sendJson(res, 200, { plain: true, method: req.method }));
 
   before(async () => {
-    api = await startHttpsServer(testCa.issue(["api.test", "other.test"]), (req, res) => {
+    api = await startHttpsServer(loopbackCa.issue({ dns: ["api.test", "other.test"] }), (req, res) => {
       if (req.url === "/loop") {
         res.writeHead(302, { location: "/loop" });
         res.end();
@@ -40,11 +42,11 @@ describe("deny-list fetch", () => {
           type: req.headers["content-type"],
         });
     });
-    selfSigned = await startHttpsServer(selfSignedCert(["selfsigned.test"]), (_req, res) =>
+    selfSigned = await startHttpsServer(selfSignedCert({ dns: ["selfsigned.test"] }), (_req, res) =>
       sendJson(res, 200, {}),
     );
     blocked = await startHttpsServer(
-      testCa.issue(["blocked.test"]),
+      loopbackCa.issue({ dns: ["blocked.test"] }),
       (_req, res) => sendJson(res, 200, {}),
       "127.0.0.2",
     );
@@ -67,7 +69,7 @@ describe("deny-list fetch", () => {
     createDenyListFetch({
       resolver,
       denyList: createIpDenyList([], ["127.0.0.1/32"]),
-      ca: [testCa.cert],
+      ca: [loopbackCa.cert],
       timeoutMs: 3000,
     });
 
@@ -86,6 +88,28 @@ describe("deny-list fetch", () => {
       type: "application/json",
     });
     assert.equal(api.requests.at(-1)?.headers.authorization, "Basic dTpw");
+    await fetch.close();
+  });
+
+  test("in fetch's shape, it serves the SMS providers' post(), deny-list included", async () => {
+    const fetch = fetcher();
+    const result = await post(
+      fetchLike(fetch),
+      "test",
+      `https://api.test:${api.port}/sms`,
+      { "x-a": "1" },
+      "hi",
+      3000,
+    );
+    assert.equal(result.status, 200);
+    assert.equal(result.headers.get("Content-Type"), "application/json");
+    assert.equal(result.headers.get("x-missing"), null);
+    assert.deepEqual(JSON.parse(result.body), { url: "/sms", method: "POST", body: "hi" });
+    await assert.rejects(
+      post(fetchLike(fetch), "test", `https://blocked.test:${blocked.port}/`, {}, "", 3000),
+      (err: unknown) => err instanceof SmsSendError && /blocked by the IP deny-list/.test(err.message),
+    );
+    assert.equal(blocked.accepts, 0);
     await fetch.close();
   });
 

@@ -124,3 +124,41 @@ function withPort(url: URL, httpsPort: number | undefined): URL {
 }
 
 const portOf = (url: URL): number => Number(url.port) || (url.protocol === "https:" ? 443 : 80);
+
+/** The request and reply of WHATWG fetch that code written against `fetch` uses. */
+export interface FetchLikeInit {
+  method: "GET" | "POST" | "PUT";
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+export interface FetchLikeResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+/** The deny-list fetch in the shape of `fetch` (for the SMS providers' HttpFetch). */
+export function fetchLike(
+  fetch: DenyListFetch,
+): (url: string, init: FetchLikeInit) => Promise<FetchLikeResponse> {
+  return async (url, init) => {
+    const reply = await fetch(url, {
+      method: init.method,
+      headers: init.headers,
+      body: init.body,
+      signal: init.signal,
+    });
+    return {
+      status: reply.status,
+      headers: {
+        get(name) {
+          const value = reply.headers[name.toLowerCase()];
+          return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+        },
+      },
+      text: async () => reply.body.toString("utf8"),
+    };
+  };
+}

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { fakeResolver, sendJson, startHttpsServer } from "../../test/https-server.js";
 import type { TestHttpsServer } from "../../test/https-server.js";
-import { federationFailure, loopbackClient, testCa } from "../../test/federation.js";
+import { federationFailure, loopbackClient, loopbackCa } from "../../test/federation.js";
 import type { ResolveStep } from "./resolve.js";
 
 const HOUR = 3600_000;
@@ -17,10 +17,15 @@ describe("server discovery", () => {
   let delegations: Record<string, [number, unknown, Record<string, string>?]>;
 
   before(async () => {
-    hs = await startHttpsServer(testCa.issue(["hs.test", "127.0.0.1", "::1"]), (req, res) =>
-      sendJson(res, 200, { path: req.url, host: req.headers.host }),
+    hs = await startHttpsServer(
+      loopbackCa.issue({ dns: ["hs.test"], ip: ["127.0.0.1", "::1"] }),
+      (req, res) => sendJson(res, 200, { path: req.url, host: req.headers.host }),
     );
-    hs6 = await startHttpsServer(testCa.issue(["::1"]), (_req, res) => sendJson(res, 200, {}), "::1");
+    hs6 = await startHttpsServer(
+      loopbackCa.issue({ ip: ["::1"] }),
+      (_req, res) => sendJson(res, 200, {}),
+      "::1",
+    );
     const names = [
       "deleg.test",
       "plain.test",
@@ -30,7 +35,7 @@ describe("server discovery", () => {
       "broken.test",
       "nostore.test",
     ];
-    wellKnown = await startHttpsServer(testCa.issue(names), (req, res) => {
+    wellKnown = await startHttpsServer(loopbackCa.issue({ dns: names }), (req, res) => {
       const host = (req.headers.host ?? "").replace(/:\d+$/, "");
       const [status, body, headers] = delegations[host] ?? [404, { errcode: "M_NOT_FOUND" }];
       sendJson(res, status, body, headers);

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import pino from "pino";
 import { FIXTURE_NOW } from "../../test/deps.js";
-import { loopbackClient, matrixRejection, scriptedClient, testCa } from "../../test/federation.js";
+import { loopbackClient, matrixRejection, scriptedClient, loopbackCa } from "../../test/federation.js";
 import { golden } from "../../test/golden.js";
 import { fakeResolver, sendJson, startHttpsServer } from "../../test/https-server.js";
 import type { TestHttpsServer } from "../../test/https-server.js";
@@ -77,7 +77,7 @@ describe("X-Matrix: a live homeserver", () => {
   let keyReply: Record<string, unknown>;
 
   before(async () => {
-    hs = await startHttpsServer(testCa.issue(["hs.test"]), (req, res) => {
+    hs = await startHttpsServer(loopbackCa.issue({ dns: ["hs.test"] }), (req, res) => {
       if (req.url === "/_matrix/key/v2/server") sendJson(res, 200, keyReply);
       else sendJson(res, 404, { errcode: "M_UNRECOGNIZED" });
     });
@@ -193,7 +193,7 @@ describe("X-Matrix: a live homeserver", () => {
 
   test("a key server that cannot be reached: 500 'Unable to contact…' naming the failure", async () => {
     const { client, verifier } = setup();
-    const closed = await startHttpsServer(testCa.issue(["x"]), () => undefined);
+    const closed = await startHttpsServer(loopbackCa.issue({ dns: ["x"] }), () => undefined);
     await closed.close();
     await assert.rejects(
       verifier.verify(signedRequest(`hs.test:${closed.port}`, content)),
