@@ -21,8 +21,8 @@ export interface FederationResponse {
 /** Why a request failed, for messages an operator can act on. */
 export type FederationFailure =
   | "invalid_server_name"
-  | "dns" // no address found (including every address deny-listed)
-  | "blocked" // the only addresses found are deny-listed
+  | "dns" // no address found, or DNS failed
+  | "blocked" // an address found is deny-listed, so none is connected to (Sydent: a DNS error)
   | "connect" // refused, unreachable
   | "tls" // handshake or certificate failure
   | "timeout"
