@@ -1,7 +1,7 @@
 // buildApp(deps): the client-API Fastify instance with its error model, CORS, request log and
 // routes. No I/O happens here: main.ts opens the store, builds deps and listens.
 import { randomBytes } from "node:crypto";
-import Fastify, { LogController, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory } from "fastify";
 import type { FastifyBaseLogger } from "fastify";
 import type { Deps } from "./deps.js";
 import { installCors } from "./http/cors.js";
@@ -11,16 +11,28 @@ import { createRouter } from "./http/route.js";
 import { accountRoutes } from "./http/routes/account.js";
 import { installHttpMetrics } from "./metrics/http.js";
 import { healthRoutes } from "./http/routes/health.js";
+import { lookupRoutes } from "./http/routes/lookup.js";
+import { emailRoutes } from "./http/routes/email.js";
+import { msisdnRoutes } from "./http/routes/msisdn.js";
 import { pubkeyRoutes } from "./http/routes/pubkey.js";
 import { termsRoutes } from "./http/routes/terms.js";
+import { validated3pidRoutes } from "./http/routes/validated3pid.js";
 import { versionRoutes } from "./http/routes/versions.js";
 
 /** Sydent's client-API body limit (512 KiB); larger bodies are refused with M_TOO_LARGE. */
 export const CLIENT_BODY_LIMIT = 512 * 1024;
 
-/** A Fastify instance with Cairn's HTTP conventions and no routes: every listener starts here. */
-export function baseApp(log: FastifyBaseLogger, bodyLimit: number | undefined): FastifyInstance {
+/**
+ * A Fastify instance with Cairn's HTTP conventions and no routes: every listener starts here.
+ * `serverFactory` builds the node server (the replication listener's is HTTPS).
+ */
+export function baseApp(
+  log: FastifyBaseLogger,
+  bodyLimit: number | undefined,
+  serverFactory?: FastifyServerFactory,
+): FastifyInstance {
   const app = Fastify({
+    serverFactory,
     loggerInstance: log,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "req" }),
     bodyLimit,
@@ -54,5 +66,22 @@ export function buildApp(deps: Deps): FastifyInstance {
   });
   accountRoutes(route, { accounts: deps.store.accounts });
   termsRoutes(route, { terms: deps.terms, accounts: deps.store.accounts });
+  lookupRoutes(route, {
+    associations: deps.store.associations,
+    clock: deps.clock,
+    serverName: deps.config.general.serverName,
+    serverKey: deps.serverKey,
+    pepper: deps.pepper,
+    addressLookupLimit: deps.config.general.addressLookupLimit,
+  });
+  const sessions = {
+    ...deps,
+    clientHttpBase: deps.config.http.clientHttpBase,
+    obeyXForwardedFor: deps.config.http.obeyXForwardedFor,
+    smsConfig: deps.config.sms,
+  };
+  emailRoutes(route, sessions);
+  msisdnRoutes(route, sessions);
+  validated3pidRoutes(route, deps);
   return app;
 }

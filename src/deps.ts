@@ -4,10 +4,15 @@ import type { Logger } from "pino";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config/types.js";
 import type { Random } from "./crypto/random.js";
+import type { FederationClient } from "./federation/types.js";
+import type { XMatrixVerifier } from "./federation/xmatrix.js";
 import type { SigningKey } from "./crypto/signing-key.js";
 import type { TermsProvider } from "./domain/terms.js";
+import type { RateLimiter } from "./domain/ratelimit.js";
 import type { Authenticator } from "./http/auth.js";
 import type { Metrics } from "./metrics/metrics.js";
+import type { Replication } from "./replication/service.js";
+import type { Mailer, SmsSender, VerifyResponsePages } from "./senders/types.js";
 import type { Store } from "./store/store.js";
 
 export interface Deps {
@@ -23,4 +28,20 @@ export interface Deps {
   /** The terms of service in force (`[general] terms.path`), followed while running. */
   terms: TermsProvider;
   metrics: Metrics;
+  /** Requests to homeservers (`matrix://` discovery, deny-list, TLS per federation.verifycerts). */
+  federation: FederationClient;
+  /** Checks homeserver-signed (X-Matrix) requests, e.g. an unbind on a user's behalf. */
+  xmatrix: XMatrixVerifier;
+  /** Renders a brand's email template and sends it over SMTP. */
+  mailer: Mailer;
+  /** The page shown when an emailed validation link is opened. */
+  verifyPages: VerifyResponsePages;
+  /** Sends SMS through the configured provider. */
+  sms: SmsSender;
+  /** The v2 lookup pepper, read (or created) once at start-up. */
+  pepper: string;
+  /** Replication to peers: `poke()` once a bind or unbind has committed. */
+  replication: Replication;
+  /** Limits on validation messages per sender, phone number and country. */
+  rateLimiter: RateLimiter;
 }

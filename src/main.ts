@@ -1,6 +1,6 @@
 // The server process: load config -> logger -> store -> deps -> listeners; SIGTERM/SIGINT drain
 // in-flight requests, close the store and exit. Every start-up failure ends in one clear message.
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.js";
@@ -14,9 +14,22 @@ import { signingKeyFromSeed } from "./crypto/signing-key.js";
 import type { Deps } from "./deps.js";
 import { accountAuthenticator } from "./domain/accounts.js";
 import { loadOrCreatePepper } from "./domain/pepper.js";
+import { configuredLimits, MemoryRateLimiter } from "./domain/ratelimit.js";
+import { federationClientFromConfig } from "./federation/client.js";
+import { createIpDenyList } from "./federation/deny-list.js";
+import { systemResolver } from "./federation/dns.js";
+import { createDenyListFetch, fetchLike } from "./federation/fetch.js";
+import { createXMatrixVerifier } from "./federation/xmatrix.js";
+import { startPeriodic } from "./jobs/periodic.js";
+import { sessionCleanupJob } from "./jobs/session-cleanup.js";
 import { createLogger } from "./log.js";
 import { createMetrics } from "./metrics/metrics.js";
 import { startMetricsServer } from "./metrics/server.js";
+import type { ConnectTo } from "./replication/push-client.js";
+import { startReplication, type RunningReplication } from "./replication/service.js";
+import { loadReplicationTls, ReplicationTlsError } from "./replication/tls.js";
+import { createSenders } from "./senders/senders.js";
+import { CONNECT_TIMEOUT_MS } from "./senders/sms/http.js";
 import { openStore } from "./store/open.js";
 
 export interface RunningServer {
@@ -24,6 +37,8 @@ export interface RunningServer {
   client: FastifyInstance;
   /** Where the client API listens, e.g. `http://[::]:8090`. */
   clientUrl: string;
+  /** Where the replication listener listens (`https://...`); null when replication is not configured. */
+  replicationUrl: string | null;
   /** Stops accepting, waits for in-flight requests (at most `drainMs`), closes the store. */
   close(): Promise<void>;
 }
@@ -33,6 +48,8 @@ export interface StartOptions {
   configPath?: string;
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   drainMs?: number;
+  /** Where replication pushes connect for a peer's host name (tests point names at loopback). */
+  replicationConnectTo?: ConnectTo;
 }
 
 export class StartupError extends Error {
@@ -64,17 +81,35 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     throw new StartupError(`cannot open ${where}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const random = cryptoRandom;
-  await loadOrCreatePepper(store.hashing, random);
+  const pepper = await loadOrCreatePepper(store.hashing, random);
+  const clock = systemClock;
+  const metrics = createMetrics();
+  let replication: RunningReplication | null = null;
+  const resolver = systemResolver(random);
+  const federation = federationClientFromConfig(config, { resolver, clock, random });
+  // SMS providers are reached through the same IP deny-list (§7.7), with full TLS checks and
+  // Sydent's 15 s connect timeout.
+  const smsFetch = createDenyListFetch({
+    resolver,
+    denyList: createIpDenyList(config.general.ipBlacklist, config.general.ipWhitelist),
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+  });
   const deps: Deps = {
     config,
     store,
     serverKey: signingKeyFromSeed(config.crypto.signingKey.seed, config.crypto.signingKey.version),
-    clock: systemClock,
+    clock,
     random,
     log,
     auth: accountAuthenticator(store.accounts, terms),
     terms,
-    metrics: createMetrics(),
+    metrics,
+    federation,
+    xmatrix: createXMatrixVerifier({ client: federation, serverName: config.general.serverName, clock, log }),
+    ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics, fetch: fetchLike(smsFetch) }),
+    pepper,
+    replication: { poke: () => replication?.poke() },
+    rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
   };
 
   const client = buildApp(deps);
@@ -85,11 +120,23 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await store.close();
     throw err;
   }
+  try {
+    const tls = loadReplicationTls(config.http, (path) => readFileSync(resolve(path), "utf8"), log);
+    replication = await startReplication(deps, tls, { connectTo: options.replicationConnectTo });
+  } catch (err) {
+    await client.close();
+    await store.close();
+    if (err instanceof ReplicationTlsError) throw new StartupError(err.message);
+    const { replicationBindAddress: host, replicationPort: port } = config.http;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new StartupError(`cannot listen for replication on [${host}]:${port}: ${reason}`);
+  }
   const { prometheusAddr, prometheusPort } = config.general;
   const metricsServer =
     prometheusAddr !== null && prometheusPort !== null
       ? await startMetricsServer(deps.metrics.registry, prometheusAddr, prometheusPort).catch(
           async (err: unknown) => {
+            await replication?.close();
             await client.close();
             await store.close();
             throw new StartupError(
@@ -101,19 +148,26 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const pidfile = config.general.pidfilePath === "" ? null : resolve(config.general.pidfilePath);
   if (pidfile) writeFileSync(pidfile, `${process.pid}\n`);
   log.info({ url: clientUrl, server: config.general.serverName, engine: store.engine }, "Cairn is serving");
+  const jobs = startPeriodic([sessionCleanupJob(deps)], { leases: store.leases, clock: deps.clock, log });
 
   const drainMs = options.drainMs ?? 10_000;
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      const timer = setTimeout(() => client.server.closeAllConnections(), drainMs);
-      await client.close();
+      const timer = setTimeout(() => {
+        client.server.closeAllConnections();
+        replication?.listener?.app.server.closeAllConnections();
+      }, drainMs);
+      await Promise.all([client.close(), replication?.close(drainMs)]);
       clearTimeout(timer);
       metricsServer?.close();
+      await jobs.stop();
+      await Promise.all([federation.close(), smsFetch.close()]);
       await store.close();
       if (pidfile) rmSync(pidfile, { force: true });
       log.info("stopped");
       log.flush();
     })());
-  return { deps, client, clientUrl, close };
+  const replicationUrl = replication?.listener?.url ?? null;
+  return { deps, client, clientUrl, replicationUrl, close };
 }

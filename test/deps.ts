@@ -6,11 +6,21 @@ import { fixedClock } from "../src/clock.js";
 import { loadConfig } from "../src/config/load.js";
 import { casefold } from "../src/crypto/casefold.js";
 import { cryptoRandom } from "../src/crypto/random.js";
+import { federationClientFromConfig } from "../src/federation/client.js";
+import type { FederationClientOptions } from "../src/federation/client.js";
+import type { Resolver } from "../src/federation/dns.js";
+import { createXMatrixVerifier } from "../src/federation/xmatrix.js";
 import { signingKeyFromSeed } from "../src/crypto/signing-key.js";
 import type { Deps } from "../src/deps.js";
 import { openTermsFile } from "../src/config/terms-file.js";
 import { accountAuthenticator } from "../src/domain/accounts.js";
+import { loadOrCreatePepper } from "../src/domain/pepper.js";
+import type { Authenticator } from "../src/http/auth.js";
+import { configuredLimits, MemoryRateLimiter } from "../src/domain/ratelimit.js";
 import { createMetrics } from "../src/metrics/metrics.js";
+import { noReplication } from "../src/replication/service.js";
+import { createSenders } from "../src/senders/senders.js";
+import type { HttpFetch } from "../src/senders/sms/http.js";
 import { openStore } from "../src/store/open.js";
 import { MemoryFs, loadOptions, CWD } from "./memory-fs.js";
 import { createTestSchema, postgresUrl } from "./postgres.js";
@@ -41,7 +51,37 @@ export interface TestDepsOptions {
   /** Config sections merged over the test defaults. */
   conf?: IniSections;
   now?: number;
+  /**
+   * The federation client's seams: a resolver (default: one that knows no name, so no test reaches
+   * real DNS), trusted CAs, test ports for .well-known and discovery's last step, short timeouts.
+   * The deny-list and federation.verifycerts come from `conf`.
+   */
+  federation?: Partial<
+    Pick<
+      FederationClientOptions,
+      "resolver" | "ca" | "federationPort" | "httpsPort" | "connectTimeoutMs" | "timeoutMs"
+    >
+  >;
+  /** Stands in for v2 authentication (default: the real one, over the accounts table and the terms). */
+  auth?: Authenticator;
+  /**
+   * Outbound HTTP for SMS (point `[sms] openmarket.base_url` at a test server and pass a real fetch,
+   * e.g. `directFetch()`). Default: every SMS fails, nothing leaves the machine. Email goes to the
+   * SMTP server at `[email] email.smtphost`/`email.smtpport` (set them to a test server).
+   */
+  fetch?: HttpFetch;
 }
+
+/** A resolver that knows no name. */
+export const emptyResolver: Resolver = {
+  lookup: async () => [],
+  srv: async () => ({ records: [], ttlSeconds: 0 }),
+};
+
+/** The default SMS fetch of test deps: refuses, so that no test reaches a real provider. */
+const noSmsProvider: HttpFetch = async (url) => {
+  throw new Error(`this test set no SMS provider (fetch ${url})`);
+};
 
 export type TestDeps = Deps & { clock: ReturnType<typeof fixedClock>; cleanup(): Promise<void> };
 
@@ -61,7 +101,7 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
   const pgSchema = engine === "postgres" ? await createTestSchema() : null;
   const config = await testConfig({
     ...options.conf,
-    // INI interpolation: a literal % (the URL's percent-encoding) is written %%.
+    // The INI reader interpolates `%`: the URL's percent-encoding is written as `%%`.
     ...(pgSchema ? { postgres: { url: pgSchema.url.replaceAll("%", "%%"), ...options.conf?.postgres } } : {}),
   });
   const clock = fixedClock(options.now ?? FIXTURE_NOW);
@@ -74,6 +114,15 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
     throw err;
   }
   const store = await openStore(config);
+  const federation = federationClientFromConfig(config, {
+    resolver: emptyResolver,
+    clock,
+    random: cryptoRandom,
+    connectTimeoutMs: 2000,
+    timeoutMs: 5000,
+    ...options.federation,
+  });
+  const metrics = createMetrics({ defaultMetrics: false });
   return {
     config,
     store,
@@ -81,10 +130,24 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
     clock,
     random: cryptoRandom,
     log,
-    auth: accountAuthenticator(store.accounts, terms),
+    auth: options.auth ?? accountAuthenticator(store.accounts, terms),
     terms,
-    metrics: createMetrics({ defaultMetrics: false }),
+    pepper: await loadOrCreatePepper(store.hashing, cryptoRandom),
+    metrics,
+    ...createSenders(config, {
+      cwd: CWD,
+      clock,
+      random: cryptoRandom,
+      log,
+      metrics,
+      fetch: options.fetch ?? noSmsProvider,
+    }),
+    replication: noReplication,
+    rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
+    federation,
+    xmatrix: createXMatrixVerifier({ client: federation, serverName: config.general.serverName, clock, log }),
     async cleanup() {
+      await federation.close();
       await store.close();
       await pgSchema?.cleanup();
     },

@@ -2,7 +2,15 @@
 import { isValidMailbox } from "./email-address.js";
 import type { Reader } from "./reader.js";
 import type { Config, SmsOriginator } from "./types.js";
-import { BadValue, lineList, parseOriginators, parseSmsRule, parseTlsMode } from "./values.js";
+import {
+  BadValue,
+  lineList,
+  parseOriginators,
+  parseSmsProvider,
+  parseSmsRule,
+  parseTlsMode,
+  parseUrl,
+} from "./values.js";
 
 export function buildEmail(reader: Reader, casefold: (s: string) => string): Config["email"] {
   const e = "email";
@@ -42,6 +50,7 @@ export function buildEmail(reader: Reader, casefold: (s: string) => string): Con
     keywordBlocklist: [...new Set(keywords)],
     senderRatelimitBurst: reader.int(e, "email.ratelimit_sender.burst", 0),
     senderRatelimitRateHz: reader.rate(e, "email.ratelimit_sender.rate_hz"),
+    smtpTimeoutMs: reader.int(e, "email.smtp_timeout_ms", 1),
   };
 }
 
@@ -76,7 +85,32 @@ export function buildSms(reader: Reader): Config["sms"] {
     msisdnRatelimitRateHz: reader.rate(s, "msisdn.ratelimit.rate_hz"),
     countryRatelimitBurst: reader.int(s, "country.ratelimit.burst", 0),
     countryRatelimitRateHz: reader.rate(s, "country.ratelimit.rate_hz"),
+    ...buildSmsProvider(reader),
   };
+}
+
+const HTTP_SCHEMES = ["https:", "http:"];
+
+function buildSmsProvider(reader: Reader): Pick<Config["sms"], "provider" | "openmarketUrl" | "twilio"> {
+  const s = "sms";
+  const url = (key: string) => reader.parsed(s, key, (t) => parseUrl(t, HTTP_SCHEMES), "");
+  const provider = reader.parsed(s, "provider", parseSmsProvider, "openmarket");
+  const twilio = {
+    accountSid: reader.string(s, "twilio.account_sid"),
+    authToken: reader.string(s, "twilio.auth_token"),
+    from: reader.string(s, "twilio.from"),
+    baseUrl: url("twilio.base_url"),
+  };
+  if (provider === "twilio") {
+    for (const [key, value] of [
+      ["twilio.account_sid", twilio.accountSid],
+      ["twilio.auth_token", twilio.authToken],
+      ["twilio.from", twilio.from],
+    ] as const) {
+      if (value === "") reader.fail(s, key, "must be set when provider = twilio");
+    }
+  }
+  return { provider, openmarketUrl: url("openmarket.base_url"), twilio };
 }
 
 function splitOnce(option: string): [string, string] {

@@ -128,7 +128,32 @@ describe("each start-up-fatal condition", () => {
       "[postgres]\npool_size = 0\n",
       /\[postgres\] pool_size: 0 is out of range: must be 1 to 1000/,
     ],
+    [
+      "a replication push interval below 10 ms",
+      "[replication]\npush_interval_ms = 5\n",
+      /\[replication\] push_interval_ms: 5 is out of range: must be 10 to 86400000/,
+    ],
     ["an option before any section", "x = 1\n[general]\n", /sydent\.conf:1: option outside any section/],
+    [
+      "an unknown SMS provider",
+      "[sms]\nprovider = carrier-pigeon\n",
+      /:2: \[sms\] provider: unknown SMS provider/,
+    ],
+    [
+      "a bad OpenMarket URL",
+      "[sms]\nopenmarket.base_url = smsc.example/mt\n",
+      /\[sms\] openmarket\.base_url: not a URL/,
+    ],
+    [
+      "a bad Twilio URL",
+      "[sms]\ntwilio.base_url = ftp://x.example\n",
+      /\[sms\] twilio\.base_url: URL scheme/,
+    ],
+    [
+      "an SMTP timeout of 0",
+      "[email]\nemail.smtp_timeout_ms = 0\n",
+      /email\.smtp_timeout_ms: 0 is out of range: must be at least 1/,
+    ],
   ];
   for (const [name, text, message] of cases) {
     test(name, async () => {
@@ -137,6 +162,17 @@ describe("each start-up-fatal condition", () => {
       assert.match(error.message, message);
     });
   }
+
+  test("Twilio without its account, token or sender", async () => {
+    const error = await failure("[sms]\nprovider = twilio\ntwilio.from = +447700900000\n");
+    assert.deepEqual(
+      error.problems.map((p) => `${p.key}: ${p.message}`),
+      [
+        "twilio.account_sid: must be set when provider = twilio",
+        "twilio.auth_token: must be set when provider = twilio",
+      ],
+    );
+  });
 
   test("a problem in [DEFAULT] is reported where it is written", async () => {
     const error = await failure("[DEFAULT]\nlog.level = LOUD\n[general]\n");

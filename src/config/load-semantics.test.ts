@@ -82,6 +82,32 @@ describe("optional keys", () => {
     assert.equal(on.config.email.template, "t.eml");
   });
 
+  test("Cairn's SMS provider and SMTP timeout keys: defaults, and Twilio when chosen", async () => {
+    const { config } = await load("");
+    assert.equal(config.email.smtpTimeoutMs, 30000);
+    assert.equal(config.sms.provider, "openmarket");
+    assert.equal(config.sms.openmarketUrl, "https://smsc.openmarket.com/sms/v4/mt");
+    assert.deepEqual(config.sms.twilio, {
+      accountSid: "",
+      authToken: "",
+      from: "",
+      baseUrl: "https://api.twilio.com",
+    });
+    const twilio = await load(
+      "[general]\nserver.name = id.example\n[sms]\nprovider = twilio\ntwilio.account_sid = AC1\ntwilio.auth_token = t%%k\ntwilio.from = Example\n" +
+        "twilio.base_url = http://127.0.0.1:9/\n[email]\nemail.smtp_timeout_ms = 250\n",
+    );
+    assert.equal(twilio.config.sms.provider, "twilio");
+    assert.deepEqual(twilio.config.sms.twilio, {
+      accountSid: "AC1",
+      authToken: "t%k",
+      from: "Example",
+      baseUrl: "http://127.0.0.1:9/",
+    });
+    assert.equal(twilio.config.email.smtpTimeoutMs, 250);
+    assert.deepEqual(twilio.warnings, []);
+  });
+
   test("the internal API port: empty is no listener", async () => {
     assert.equal((await load("[http]\n")).config.http.internalPort, null);
     assert.equal((await load("[http]\ninternalapi.http.port = 8190\n")).config.http.internalPort, 8190);
@@ -115,6 +141,17 @@ describe("optional keys", () => {
     const { config } = await load(text);
     assert.deepEqual(config.general.ipWhitelist, ["127.0.0.0/8", "::1/128", "192.0.2.1/32"]);
     assert.deepEqual(config.postgres, { url: "postgres://u@db/x", poolSize: 4 });
+  });
+
+  test("[replication]: Sydent's pace by default, Cairn's keys read", async () => {
+    const defaults = await load("[general]\n");
+    assert.deepEqual(defaults.config.replication, {
+      pushIntervalMs: 10_000,
+      pushBatchSize: 100,
+      maxBackoffMs: 300_000,
+    });
+    const { config } = await load("[replication]\npush_interval_ms = 250\npush_batch_size = 7\n");
+    assert.deepEqual(config.replication, { pushIntervalMs: 250, pushBatchSize: 7, maxBackoffMs: 300_000 });
   });
 
   test("the runtime config of the fixtures (internal API, replication certificates, whitelist)", async () => {

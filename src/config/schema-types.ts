@@ -15,6 +15,7 @@ export type ValueKind =
   | "email"
   | "originators"
   | "sms-rule"
+  | "sms-provider"
   | "signing-key"
   | "url";
 

@@ -3,6 +3,8 @@
 
 export type EmailTlsMode = "plain" | "starttls" | "tls";
 
+export type SmsProvider = "openmarket" | "twilio";
+
 export interface SmsOriginator {
   /** Type of number: `long` (TON 1), `short` (TON 3) or `alpha` (TON 5). */
   type: "long" | "short" | "alpha";
@@ -42,6 +44,14 @@ export interface Config {
     url: string;
     /** Cairn: `[postgres] pool_size`, connections per instance. */
     poolSize: number;
+  };
+  replication: {
+    /** Cairn: `[replication] push_interval_ms`. */
+    pushIntervalMs: number;
+    /** Cairn: `[replication] push_batch_size`, associations per push request. */
+    pushBatchSize: number;
+    /** Cairn: `[replication] max_backoff_ms`, the cap of a failing peer's retry delay. */
+    maxBackoffMs: number;
   };
   http: {
     clientBindAddress: string;
@@ -83,6 +93,8 @@ export interface Config {
     keywordBlocklist: string[];
     senderRatelimitBurst: number;
     senderRatelimitRateHz: number;
+    /** Cairn: `email.smtp_timeout_ms`, the limit for connecting and for each SMTP exchange. */
+    smtpTimeoutMs: number;
   };
   sms: {
     bodyTemplate: string;
@@ -96,6 +108,12 @@ export interface Config {
     msisdnRatelimitRateHz: number;
     countryRatelimitBurst: number;
     countryRatelimitRateHz: number;
+    /** Cairn: `provider`. */
+    provider: SmsProvider;
+    /** Cairn: `openmarket.base_url`, the full endpoint URL. */
+    openmarketUrl: string;
+    /** Cairn: `twilio.*`; all set when `provider` is `twilio`. */
+    twilio: { accountSid: string; authToken: string; from: string; baseUrl: string };
   };
   crypto: {
     /** `[crypto] ed25519.signingkey`, parsed. */

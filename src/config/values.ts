@@ -2,7 +2,7 @@
 // ConfigParser's booleans, Sydent's own boolean and list helpers). Each parser throws BadValue with a
 // message meant for the operator; the reader turns it into a ConfigProblem.
 import ipaddr from "ipaddr.js";
-import type { Config, EmailTlsMode, SmsOriginator } from "./types.js";
+import type { Config, EmailTlsMode, SmsOriginator, SmsProvider } from "./types.js";
 
 export class BadValue extends Error {
   override readonly name = "BadValue";
@@ -127,6 +127,14 @@ export function parseOriginators(text: string): SmsOriginator[] {
 export function parseSmsRule(text: string): "allow" | "reject" {
   if (text === "allow" || text === "reject") return text;
   throw new BadValue(`invalid SMS rule ${JSON.stringify(text)}: expected 'allow' or 'reject'`);
+}
+
+const SMS_PROVIDERS: readonly SmsProvider[] = ["openmarket", "twilio"];
+
+export function parseSmsProvider(text: string): SmsProvider {
+  const provider = SMS_PROVIDERS.find((p) => p === text);
+  if (!provider) throw new BadValue(`unknown SMS provider ${JSON.stringify(text)}: use openmarket or twilio`);
+  return provider;
 }
 
 /** A URL with one of the given schemes (e.g. `["https:", "http:"]`). */

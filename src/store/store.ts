@@ -46,7 +46,11 @@ export interface SessionStore {
   markValidated(sid: number): Promise<void>;
   /** Stores the attempt on the session's own token row (Sydent's keyed the wrong row). */
   setSendAttemptNumber(sid: number, sendAttempt: number): Promise<void>;
-  /** Deletes sessions with mtime < cutoff, then token rows left without a session. Returns sessions deleted. */
+  /** Remembers a next_link emailed for the session (once per distinct link). */
+  addNextLink(sid: number, nextLink: string): Promise<void>;
+  /** Whether `nextLink` was emailed for the session. */
+  hasNextLink(sid: number, nextLink: string): Promise<boolean>;
+  /** Deletes sessions with mtime < cutoff, then token rows and next links left without a session. Returns sessions deleted. */
   deleteOlderThan(cutoff: number): Promise<number>;
 }
 
@@ -86,6 +90,8 @@ export type NewGlobalAssociation = Omit<GlobalAssociation, "id">;
 
 export interface BulkMatch extends Threepid {
   mxid: string;
+  /** When the binding was made: ranks matches whose stored addresses differ only in ASCII case. */
+  ts: number;
 }
 
 export interface AssociationStore {
@@ -95,6 +101,13 @@ export interface AssociationStore {
   tombstoneLocal(threepid: Threepid, mxid: string, now: number): Promise<LocalAssociation | undefined>;
   /** Local rows with id > afterId (null: all), ascending, at most `limit` when given. */
   localAfter(afterId: number | null, limit?: number): Promise<LocalAssociation[]>;
+  /** How many local rows have id > afterId (null: all): how far behind a replication peer is. */
+  countLocalAfter(afterId: number | null): Promise<number>;
+  /**
+   * Waits for, and holds until the surrounding transaction ends, the lock writers of local rows
+   * take: copying local rows to the global table under it sees every row committed before it.
+   */
+  lockLocal(): Promise<void>;
   /** max(originId) (null when none) and count of the global rows from originServer. */
   originIdStats(originServer: string): Promise<{ max: number | null; count: number }>;
   /** INSERT OR IGNORE by (originServer, originId). Returns whether a row was inserted. */

@@ -109,6 +109,11 @@ export interface CairnLeasesTable {
   expires_at: number;
 }
 
+export interface CairnSessionNextLinksTable {
+  sid: number;
+  next_link: string;
+}
+
 export interface Database {
   threepid_validation_sessions: ThreepidValidationSessionsTable;
   threepid_token_auths: ThreepidTokenAuthsTable;
@@ -124,4 +129,5 @@ export interface Database {
   accepted_terms_urls: AcceptedTermsUrlsTable;
   cairn_schema: CairnSchemaTable;
   cairn_leases: CairnLeasesTable;
+  cairn_session_next_links: CairnSessionNextLinksTable;
 }

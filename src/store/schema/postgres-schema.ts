@@ -57,6 +57,10 @@ export const postgresSteps: readonly (readonly string[])[] = [
   [
     "CREATE TABLE cairn_leases (name text NOT NULL PRIMARY KEY, holder text NOT NULL, expires_at bigint NOT NULL)",
   ],
+  [
+    "CREATE TABLE cairn_session_next_links (sid bigint NOT NULL, next_link text NOT NULL)",
+    "CREATE INDEX cairn_session_next_links_sid ON cairn_session_next_links (sid)",
+  ],
 ];
 
 /**
