@@ -9,6 +9,7 @@ import { decodeColons, installErrorHandling, sendFrameworkError } from "./http/e
 import { installRequestLog } from "./http/request-log.js";
 import { createRouter } from "./http/route.js";
 import { accountRoutes } from "./http/routes/account.js";
+import { registerRoutes } from "./http/routes/register.js";
 import { installHttpMetrics } from "./metrics/http.js";
 import { healthRoutes } from "./http/routes/health.js";
 import { lookupRoutes } from "./http/routes/lookup.js";
@@ -65,6 +66,14 @@ export function buildApp(deps: Deps): FastifyInstance {
     checkEphemeralKey: (key) => deps.store.invites.checkEphemeralKey(key),
   });
   accountRoutes(route, { accounts: deps.store.accounts });
+  registerRoutes(route, {
+    accounts: deps.store.accounts,
+    federation: deps.federation,
+    random: deps.random,
+    clock: deps.clock,
+    log: deps.log,
+    allowList: deps.config.general.homeserverAllowList,
+  });
   termsRoutes(route, { terms: deps.terms, accounts: deps.store.accounts });
   lookupRoutes(route, {
     associations: deps.store.associations,

@@ -77,7 +77,7 @@ export const SERVER_KEYS: readonly KeySpec[] = [
     "homeserver_allow_list",
     "",
     "list",
-    "Comma-separated homeserver names allowed to register (v2 /account/register). Empty: all. Requires enable_v1_access = false.",
+    "Comma-separated homeserver names allowed to register (v2 /account/register), compared in any case. Empty: all. Requires enable_v1_access = false.",
   ),
   key(
     "general",

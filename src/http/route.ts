@@ -44,6 +44,8 @@ export interface RouteSpec<S extends TSchema> {
    * it, unless the access token had to be read from them.
    */
   before?: (ctx: BeforeContext) => Promise<void>;
+  /** Largest request body in bytes, when smaller than the listener's (a larger one is 413 M_TOO_LARGE). */
+  bodyLimit?: number;
   handler: (ctx: RouteContext<Static<S>>) => Promise<unknown> | unknown;
 }
 
@@ -95,6 +97,7 @@ export function createRouter(app: FastifyInstance, env: RouterEnv) {
         method: spec.method,
         // Every Cairn path is literal: escape `:` so the router does not take `:0` for a parameter.
         url: url.replaceAll(":", "::"),
+        ...(spec.bodyLimit === undefined ? {} : { bodyLimit: spec.bodyLimit }),
         handler: async (req, reply) => {
           const body = Buffer.isBuffer(req.body) ? req.body : undefined;
           const read = (): Args =>
