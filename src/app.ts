@@ -7,6 +7,7 @@ import type { Deps } from "./deps.js";
 import { installCors } from "./http/cors.js";
 import { decodeColons, installErrorHandling, sendFrameworkError } from "./http/error-handler.js";
 import { installRequestLog } from "./http/request-log.js";
+import { isEphemeralKeyValid } from "./domain/invites.js";
 import { createRouter } from "./http/route.js";
 import { installHttpMetrics } from "./metrics/http.js";
 import { healthRoutes } from "./http/routes/health.js";
@@ -48,7 +49,7 @@ export function buildApp(deps: Deps): FastifyInstance {
   healthRoutes(route, deps.store);
   pubkeyRoutes(route, {
     publicKeyBase64: deps.serverKey.publicKeyBase64,
-    checkEphemeralKey: (key) => deps.store.invites.checkEphemeralKey(key),
+    checkEphemeralKey: (key) => isEphemeralKeyValid(deps, key),
   });
   return app;
 }

@@ -33,6 +33,7 @@ export function buildConfig(ctx: BuildContext): BuiltConfig {
       url: ctx.reader.parsed("postgres", "url", (t) => (t === "" ? t : parseUrl(t, POSTGRES_SCHEMES)), ""),
       poolSize: ctx.reader.int("postgres", "pool_size", 1, 1000),
     },
+    invites: { expiryDays: ctx.reader.int("invites", "expiry_days", 1, 36_500) },
     http: buildHttp(ctx),
     email: buildEmail(ctx.reader, ctx.casefold),
     sms: buildSms(ctx.reader),

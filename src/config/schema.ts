@@ -31,6 +31,15 @@ export const SCHEMA: readonly KeySpec[] = [
     ...notWritten,
     cairn: true,
   }),
+  // Cairn: [invites]
+  key(
+    "invites",
+    "expiry_days",
+    "30",
+    "int",
+    "Days a third-party invitation stays pending: after that its token no longer signs, its ephemeral key is no longer valid, it is not delivered on bind, and it is deleted. Invitations Sydent stored expire this long after they were received.",
+    { ...notWritten, cairn: true },
+  ),
   // [peer.<name>]
   key(
     "peer.<name>",

@@ -45,6 +45,10 @@ export interface Config {
     /** Cairn: `[postgres] pool_size`, connections per instance. */
     poolSize: number;
   };
+  invites: {
+    /** Cairn: `[invites] expiry_days`, how long a pending invitation lasts. */
+    expiryDays: number;
+  };
   http: {
     clientBindAddress: string;
     clientPort: number;

@@ -14,4 +14,12 @@ export const cairnSqliteSteps: readonly (readonly string[])[] = [
     // Leases coordinate periodic jobs between processes sharing one database (jobs/periodic.ts).
     "CREATE TABLE cairn_leases (name text NOT NULL PRIMARY KEY, holder text NOT NULL, expires_at bigint NOT NULL)",
   ],
+  [
+    // Which ephemeral key belongs to which invitation, and when both lapse (ms): Sydent keeps the
+    // two in unrelated rows, so revoking or expiring an invitation could not reach its key.
+    `CREATE TABLE cairn_invite_keys (token text NOT NULL PRIMARY KEY, public_key text NOT NULL,
+      expires_at bigint NOT NULL)`,
+    "CREATE UNIQUE INDEX cairn_invite_keys_public_key ON cairn_invite_keys(public_key)",
+    "CREATE INDEX cairn_invite_keys_expires_at ON cairn_invite_keys(expires_at)",
+  ],
 ];

@@ -109,6 +109,13 @@ export interface CairnLeasesTable {
   expires_at: number;
 }
 
+export interface CairnInviteKeysTable {
+  token: string;
+  public_key: string;
+  /** Milliseconds. */
+  expires_at: number;
+}
+
 export interface Database {
   threepid_validation_sessions: ThreepidValidationSessionsTable;
   threepid_token_auths: ThreepidTokenAuthsTable;
@@ -124,4 +131,5 @@ export interface Database {
   accepted_terms_urls: AcceptedTermsUrlsTable;
   cairn_schema: CairnSchemaTable;
   cairn_leases: CairnLeasesTable;
+  cairn_invite_keys: CairnInviteKeysTable;
 }

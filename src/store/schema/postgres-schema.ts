@@ -57,6 +57,12 @@ export const postgresSteps: readonly (readonly string[])[] = [
   [
     "CREATE TABLE cairn_leases (name text NOT NULL PRIMARY KEY, holder text NOT NULL, expires_at bigint NOT NULL)",
   ],
+  [
+    `CREATE TABLE cairn_invite_keys (token text NOT NULL PRIMARY KEY, public_key text NOT NULL,
+      expires_at bigint NOT NULL)`,
+    "CREATE UNIQUE INDEX cairn_invite_keys_public_key ON cairn_invite_keys (public_key)",
+    "CREATE INDEX cairn_invite_keys_expires_at ON cairn_invite_keys (expires_at)",
+  ],
 ];
 
 /**
