@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `cairn` command. With no arguments it serves, as Sydent's entry point does.
 import { readFileSync } from "node:fs";
+import { INVITES_USAGE, invitesCommand } from "./admin/invites-cli.js";
 import { renderExampleConfig } from "./config/example.js";
 import { ConfigError } from "./config/load.js";
 import { formatSigningKeyLine } from "./config/signing-key-line.js";
@@ -15,6 +16,7 @@ Commands:
                           else $SYDENT_CONF, else ./sydent.conf (written on first start)
   generate-config         print a commented example configuration with every key
   generate-key            print a new signing key line for [crypto] ed25519.signingkey
+  invites list|revoke     third-party invitations ("cairn invites help" for details)
   --version               print Cairn's version
   help                    print this text
 `;
@@ -70,6 +72,16 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(`# public key (${key.keyId}): ${key.publicKeyBase64}\n`);
       return;
     }
+    case "invites":
+      if (args[0] === "help" || args[0] === "--help") {
+        process.stdout.write(INVITES_USAGE);
+        return;
+      }
+      process.exitCode = await invitesCommand(args, {
+        out: (text) => process.stdout.write(text),
+        err: (text) => process.stderr.write(text),
+      });
+      return;
     case "--version":
     case "version":
       process.stdout.write(`cairn ${version()}\n`);

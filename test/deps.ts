@@ -73,7 +73,8 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
   const pgSchema = engine === "postgres" ? await createTestSchema() : null;
   const config = await testConfig({
     ...options.conf,
-    ...(pgSchema ? { postgres: { url: pgSchema.url, ...options.conf?.postgres } } : {}),
+    // The INI reader interpolates `%`: the URL's percent-escapes are written as `%%`.
+    ...(pgSchema ? { postgres: { url: pgSchema.url.replaceAll("%", "%%"), ...options.conf?.postgres } } : {}),
   });
   const store = await openStore(config);
   const clock = fixedClock(options.now ?? FIXTURE_NOW);
