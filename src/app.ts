@@ -11,6 +11,7 @@ import { isEphemeralKeyValid } from "./domain/invites.js";
 import { createRouter } from "./http/route.js";
 import { installHttpMetrics } from "./metrics/http.js";
 import { healthRoutes } from "./http/routes/health.js";
+import { lookupRoutes } from "./http/routes/lookup.js";
 import { pubkeyRoutes } from "./http/routes/pubkey.js";
 import { versionRoutes } from "./http/routes/versions.js";
 
@@ -50,6 +51,14 @@ export function buildApp(deps: Deps): FastifyInstance {
   pubkeyRoutes(route, {
     publicKeyBase64: deps.serverKey.publicKeyBase64,
     checkEphemeralKey: (key) => isEphemeralKeyValid(deps, key),
+  });
+  lookupRoutes(route, {
+    associations: deps.store.associations,
+    clock: deps.clock,
+    serverName: deps.config.general.serverName,
+    serverKey: deps.serverKey,
+    pepper: deps.pepper,
+    addressLookupLimit: deps.config.general.addressLookupLimit,
   });
   return app;
 }

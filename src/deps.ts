@@ -27,4 +27,6 @@ export interface Deps {
   verifyPages: VerifyResponsePages;
   /** Sends SMS through the configured provider. */
   sms: SmsSender;
+  /** The v2 lookup pepper, read (or created) once at start-up. */
+  pepper: string;
 }

@@ -63,7 +63,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     throw new StartupError(`cannot open ${where}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const random = cryptoRandom;
-  await loadOrCreatePepper(store.hashing, random);
+  const pepper = await loadOrCreatePepper(store.hashing, random);
   const clock = systemClock;
   const metrics = createMetrics();
   const deps: Deps = {
@@ -77,6 +77,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     metrics,
     // SMS goes out directly until the federation client's IP deny-list (§7.7) is wired in here.
     ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics }),
+    pepper,
   };
 
   const client = buildApp(deps);

@@ -8,7 +8,8 @@ import { casefold } from "../src/crypto/casefold.js";
 import { cryptoRandom } from "../src/crypto/random.js";
 import { signingKeyFromSeed } from "../src/crypto/signing-key.js";
 import type { Deps } from "../src/deps.js";
-import { refuseAll } from "../src/http/auth.js";
+import { loadOrCreatePepper } from "../src/domain/pepper.js";
+import { refuseAll, type Authenticator } from "../src/http/auth.js";
 import { createMetrics } from "../src/metrics/metrics.js";
 import { createSenders } from "../src/senders/senders.js";
 import type { HttpFetch } from "../src/senders/sms/http.js";
@@ -42,6 +43,8 @@ export interface TestDepsOptions {
   /** Config sections merged over the test defaults. */
   conf?: IniSections;
   now?: number;
+  /** Stands in for v2 authentication (default: every token refused). */
+  auth?: Authenticator;
   /**
    * Outbound HTTP for SMS (point `[sms] openmarket.base_url` at a test server and pass a real fetch,
    * e.g. `directFetch()`). Default: every SMS fails, nothing leaves the machine. Email goes to the
@@ -73,7 +76,7 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
   const pgSchema = engine === "postgres" ? await createTestSchema() : null;
   const config = await testConfig({
     ...options.conf,
-    // The INI reader interpolates `%`: the URL's percent-escapes are written as `%%`.
+    // The INI reader interpolates `%`: the URL's percent-encoding is written as `%%`.
     ...(pgSchema ? { postgres: { url: pgSchema.url.replaceAll("%", "%%"), ...options.conf?.postgres } } : {}),
   });
   const store = await openStore(config);
@@ -87,7 +90,8 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
     clock,
     random: cryptoRandom,
     log,
-    auth: refuseAll,
+    auth: options.auth ?? refuseAll,
+    pepper: await loadOrCreatePepper(store.hashing, cryptoRandom),
     metrics,
     ...createSenders(config, {
       cwd: CWD,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { golden } from "../../test/golden.js";
-import { casefold } from "./casefold.js";
+import { asciiLower, casefold } from "./casefold.js";
 import { FOLD_COUNT } from "./casefold-data.js";
 
 test("every golden casefold vector gives Sydent's exact output", () => {
@@ -61,4 +61,12 @@ test("the decoded table changes exactly the code points the generator recorded",
   }
   assert.equal(changed, FOLD_COUNT);
   assert.equal(FOLD_COUNT, 1530, "Unicode 14.0 has 1530 characters that casefold changes");
+});
+
+test("asciiLower changes A-Z only, as SQLite's lower() does", () => {
+  assert.equal(asciiLower("Jürgen.STRAßE@Example.DE"), "jürgen.straße@example.de");
+  assert.equal(asciiLower("ÉMILE@X"), "Émile@x");
+  // Dotted capital I and the Kelvin sign lower to ASCII letters under toLowerCase(), not here.
+  assert.equal(asciiLower("\u0130 \u212a K"), "\u0130 \u212a k");
+  assert.equal(asciiLower("@[`{"), "@[`{");
 });

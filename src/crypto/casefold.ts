@@ -17,6 +17,16 @@ export function casefold(text: string): string {
   return out;
 }
 
+/**
+ * Lower-cases A-Z only, as SQLite's lower() does: the rule Sydent's lookups match addresses by
+ * (so `ÉMILE@x` does not find `émile@x`).
+ */
+export function asciiLower(text: string): string {
+  return text.replace(ASCII_UPPER, (upper) => upper.toLowerCase());
+}
+
+const ASCII_UPPER = /[A-Z]+/g;
+
 function decode(): Map<string, string> {
   const folds = new Map<string, string>();
   for (const token of tokens(FOLD_RUNS)) {

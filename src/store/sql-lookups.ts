@@ -3,14 +3,10 @@
 
 import { sql } from "kysely";
 import type { Expression, RawBuilder, Selectable } from "kysely";
+import { asciiLower } from "../crypto/casefold.js";
 import type { GlobalThreepidAssociationsTable } from "./schema/database.js";
 import type { SqlContext } from "./sql-store.js";
 import type { BulkMatch, GlobalAssociation, Threepid } from "./store.js";
-
-/** Lower-cases A-Z only, like SQLite's lower() (Sydent matched addresses with it). */
-function asciiLower(text: string): string {
-  return text.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
-}
 
 function lowerColumn(ctx: SqlContext, column: Expression<string>): RawBuilder<string> {
   return sql<string>`lower(${ctx.dialect.binary(column)})`;
@@ -53,7 +49,7 @@ export async function bulkLookup(
   const { dialect } = ctx;
   const g = (column: string) => sql.ref<string>(`g.${column}`);
   const { rows } = await sql<BulkMatch>`
-    SELECT g.medium, g.address, g.mxid
+    SELECT g.medium, g.address, g.mxid, g.ts
     FROM (${dialect.threepidTable([...wanted.values()])}) AS q
     JOIN global_threepid_associations AS g
       ON g.medium = q.medium AND ${lowerColumn(ctx, g("address"))} = q.address
@@ -65,7 +61,7 @@ export async function bulkLookup(
   for (const row of rows) {
     const last = matches[matches.length - 1];
     if (last?.medium === row.medium && last.address === row.address) continue;
-    matches.push({ medium: row.medium, address: row.address, mxid: row.mxid });
+    matches.push({ medium: row.medium, address: row.address, mxid: row.mxid, ts: row.ts });
   }
   return matches;
 }

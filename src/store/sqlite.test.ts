@@ -37,6 +37,7 @@ test("a new file gets Sydent's schema byte for byte, Cairn's objects aside, and 
     assert.equal(db.pragma("synchronous", { simple: true }), 2); // FULL
     assert.equal(db.pragma("foreign_keys", { simple: true }), 0); // as Sydent
     assert.equal(db.pragma("busy_timeout", { simple: true }), 5000);
+    assert.equal(db.pragma("mmap_size", { simple: true }), 0x7fff0000);
     assert.equal(db.prepare("SELECT version FROM cairn_schema").pluck().get(), cairnSqliteSteps.length);
     const cairn = db
       .prepare("SELECT name FROM sqlite_master WHERE name LIKE 'cairn%' ORDER BY name")

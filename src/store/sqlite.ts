@@ -11,6 +11,8 @@ import type { Store } from "./store.js";
 
 /** How long a statement waits for another process's lock before failing with SQLITE_BUSY. */
 const busyTimeoutMs = 5000;
+/** better-sqlite3's SQLITE_MAX_MMAP_SIZE. */
+const MMAP_BYTES = 0x7fff0000;
 
 export const sqliteDialect: SqlDialect = {
   engine: "sqlite",
@@ -32,6 +34,10 @@ function configure(db: BetterSqlite3.Database, file: string): void {
   // foreign key to a table that does not exist (threepid_validations), so keep them off.
   db.pragma("foreign_keys = OFF");
   if (file !== ":memory:") db.pragma("journal_mode = WAL");
+  // Reads through a memory map instead of read() calls into SQLite's page cache: a lookup of
+  // 1,000 hashes in a million bindings takes about half the CPU. SQLite caps the size at its
+  // compile-time maximum (2 GiB for better-sqlite3); beyond it, the rest of the file is read().
+  if (file !== ":memory:") db.pragma(`mmap_size = ${MMAP_BYTES}`);
   // After journal_mode: WAL would otherwise default to NORMAL, which can lose the last commits on
   // power loss. FULL syncs every commit.
   db.pragma("synchronous = FULL");

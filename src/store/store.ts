@@ -86,6 +86,8 @@ export type NewGlobalAssociation = Omit<GlobalAssociation, "id">;
 
 export interface BulkMatch extends Threepid {
   mxid: string;
+  /** When the binding was made: ranks matches whose stored addresses differ only in ASCII case. */
+  ts: number;
 }
 
 export interface AssociationStore {

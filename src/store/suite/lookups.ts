@@ -57,10 +57,10 @@ export function lookupTests(t: StoreTest): void {
         { medium: "msisdn", address: "bob@x" },
       ];
       assert.deepEqual(await a.bulkLookup(query, now), [
-        { medium: "email", address: "Zed@x", mxid: "@zed:x" },
-        { medium: "email", address: "bob@x", mxid: "@robert:x" },
-        { medium: "email", address: "zed@x", mxid: "@zed2:x" },
-        { medium: "msisdn", address: "4477", mxid: "@p:x" },
+        { medium: "email", address: "Zed@x", mxid: "@zed:x", ts: now },
+        { medium: "email", address: "bob@x", mxid: "@robert:x", ts: now - 10 },
+        { medium: "email", address: "zed@x", mxid: "@zed2:x", ts: now },
+        { medium: "msisdn", address: "4477", mxid: "@p:x", ts: now },
       ]);
       assert.deepEqual(await a.bulkLookup([], now), []);
     },
@@ -70,7 +70,7 @@ export function lookupTests(t: StoreTest): void {
     await store.associations.insertGlobal(globalBinding({ address: "u1234@x", mxid: "@u:x" }));
     const query = Array.from({ length: 5000 }, (_, i) => email(`U${i}@X`));
     assert.deepEqual(await store.associations.bulkLookup(query, now), [
-      { medium: "email", address: "u1234@x", mxid: "@u:x" },
+      { medium: "email", address: "u1234@x", mxid: "@u:x", ts: now },
     ]);
   });
 

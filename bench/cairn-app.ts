@@ -1,0 +1,58 @@
+// The real Cairn app for a benchmark target, wired as main.ts wires it from a config file, except
+// for authentication (see storeAuthenticator) and the metrics listener (metrics are still counted).
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../src/app.js";
+import { systemClock } from "../src/clock.js";
+import { loadConfig } from "../src/config/load.js";
+import { systemLoadOptions } from "../src/config/system.js";
+import { casefold } from "../src/crypto/casefold.js";
+import { cryptoRandom } from "../src/crypto/random.js";
+import { signingKeyFromSeed } from "../src/crypto/signing-key.js";
+import { loadOrCreatePepper } from "../src/domain/pepper.js";
+import { MatrixError } from "../src/errors.js";
+import type { Authenticator } from "../src/http/auth.js";
+import { createLogger } from "../src/log.js";
+import { createMetrics } from "../src/metrics/metrics.js";
+import { createSenders } from "../src/senders/senders.js";
+import { openStore } from "../src/store/open.js";
+import type { Store } from "../src/store/store.js";
+
+/**
+ * Checks the bearer token against the accounts table, one query per request, as the accounts
+ * authenticator does (no terms are configured in the benchmark, so there is no terms gate).
+ */
+function storeAuthenticator(store: Store): Authenticator {
+  return {
+    async authenticate(token) {
+      const account = token === undefined ? undefined : await store.accounts.accountForToken(token);
+      if (account === undefined) throw new MatrixError("M_UNAUTHORIZED", "Unauthorized");
+      return account.userId;
+    },
+  };
+}
+
+export async function cairnApp(
+  configPath: string,
+): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
+  const { config } = await loadConfig({ ...systemLoadOptions(), path: configPath, casefold });
+  const store = await openStore(config);
+  const [clock, random, log, metrics] = [
+    systemClock,
+    cryptoRandom,
+    createLogger(config.general),
+    createMetrics(),
+  ];
+  const app = buildApp({
+    config,
+    store,
+    serverKey: signingKeyFromSeed(config.crypto.signingKey.seed, config.crypto.signingKey.version),
+    clock,
+    random,
+    log,
+    auth: storeAuthenticator(store),
+    metrics,
+    ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics }),
+    pepper: await loadOrCreatePepper(store.hashing, random),
+  });
+  return { app, close: () => app.close().then(() => store.close()) };
+}
