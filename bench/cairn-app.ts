@@ -14,6 +14,7 @@ import type { Authenticator } from "../src/http/auth.js";
 import { createLogger } from "../src/log.js";
 import { createMetrics } from "../src/metrics/metrics.js";
 import { createSenders } from "../src/senders/senders.js";
+import { noReplication } from "../src/replication/service.js";
 import { openStore } from "../src/store/open.js";
 import type { Store } from "../src/store/store.js";
 
@@ -53,6 +54,7 @@ export async function cairnApp(
     metrics,
     ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics }),
     pepper: await loadOrCreatePepper(store.hashing, random),
+    replication: noReplication,
   });
   return { app, close: () => app.close().then(() => store.close()) };
 }

@@ -1,7 +1,7 @@
 // buildApp(deps): the client-API Fastify instance with its error model, CORS, request log and
 // routes. No I/O happens here: main.ts opens the store, builds deps and listens.
 import { randomBytes } from "node:crypto";
-import Fastify, { LogController, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory } from "fastify";
 import type { FastifyBaseLogger } from "fastify";
 import type { Deps } from "./deps.js";
 import { installCors } from "./http/cors.js";
@@ -18,9 +18,17 @@ import { versionRoutes } from "./http/routes/versions.js";
 /** Sydent's client-API body limit (512 KiB); larger bodies are refused with M_TOO_LARGE. */
 export const CLIENT_BODY_LIMIT = 512 * 1024;
 
-/** A Fastify instance with Cairn's HTTP conventions and no routes: every listener starts here. */
-export function baseApp(log: FastifyBaseLogger, bodyLimit: number | undefined): FastifyInstance {
+/**
+ * A Fastify instance with Cairn's HTTP conventions and no routes: every listener starts here.
+ * `serverFactory` builds the node server (the replication listener's is HTTPS).
+ */
+export function baseApp(
+  log: FastifyBaseLogger,
+  bodyLimit: number | undefined,
+  serverFactory?: FastifyServerFactory,
+): FastifyInstance {
   const app = Fastify({
+    serverFactory,
     loggerInstance: log,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "req" }),
     bodyLimit,

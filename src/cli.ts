@@ -8,6 +8,7 @@ import { formatSigningKeyLine } from "./config/signing-key-line.js";
 import { cryptoRandom } from "./crypto/random.js";
 import { generateSeed, signingKeyFromSeed } from "./crypto/signing-key.js";
 import { startServer, StartupError } from "./main.js";
+import { PEERS_USAGE, peersCommand } from "./replication/peers-cli.js";
 
 const USAGE = `Usage: cairn [command] [options]
 
@@ -16,6 +17,7 @@ Commands:
                           else $SYDENT_CONF, else ./sydent.conf (written on first start)
   generate-config         print a commented example configuration with every key
   generate-key            print a new signing key line for [crypto] ed25519.signingkey
+  peers add|list|remove   manage replication peers ("cairn peers help" for details)
   invites list|revoke     third-party invitations ("cairn invites help" for details)
   --version               print Cairn's version
   help                    print this text
@@ -72,6 +74,16 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(`# public key (${key.keyId}): ${key.publicKeyBase64}\n`);
       return;
     }
+    case "peers":
+      if (args[0] === "help" || args[0] === "--help") {
+        process.stdout.write(PEERS_USAGE);
+        return;
+      }
+      process.exitCode = await peersCommand(args, {
+        out: (text) => process.stdout.write(text),
+        err: (text) => process.stderr.write(text),
+      });
+      return;
     case "invites":
       if (args[0] === "help" || args[0] === "--help") {
         process.stdout.write(INVITES_USAGE);

@@ -7,6 +7,7 @@ import type { Random } from "./crypto/random.js";
 import type { SigningKey } from "./crypto/signing-key.js";
 import type { Authenticator } from "./http/auth.js";
 import type { Metrics } from "./metrics/metrics.js";
+import type { Replication } from "./replication/service.js";
 import type { Mailer, SmsSender, VerifyResponsePages } from "./senders/types.js";
 import type { Store } from "./store/store.js";
 
@@ -29,4 +30,6 @@ export interface Deps {
   sms: SmsSender;
   /** The v2 lookup pepper, read (or created) once at start-up. */
   pepper: string;
+  /** Replication to peers: `poke()` once a bind or unbind has committed. */
+  replication: Replication;
 }

@@ -1,6 +1,6 @@
 // The server process: load config -> logger -> store -> deps -> listeners; SIGTERM/SIGINT drain
 // in-flight requests, close the store and exit. Every start-up failure ends in one clear message.
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.js";
@@ -16,6 +16,9 @@ import { refuseAll } from "./http/auth.js";
 import { createLogger } from "./log.js";
 import { createMetrics } from "./metrics/metrics.js";
 import { startMetricsServer } from "./metrics/server.js";
+import type { ConnectTo } from "./replication/push-client.js";
+import { startReplication, type RunningReplication } from "./replication/service.js";
+import { loadReplicationTls, ReplicationTlsError } from "./replication/tls.js";
 import { createSenders } from "./senders/senders.js";
 import { openStore } from "./store/open.js";
 
@@ -24,6 +27,8 @@ export interface RunningServer {
   client: FastifyInstance;
   /** Where the client API listens, e.g. `http://[::]:8090`. */
   clientUrl: string;
+  /** Where the replication listener listens (`https://...`); null when replication is not configured. */
+  replicationUrl: string | null;
   /** Stops accepting, waits for in-flight requests (at most `drainMs`), closes the store. */
   close(): Promise<void>;
 }
@@ -33,6 +38,8 @@ export interface StartOptions {
   configPath?: string;
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   drainMs?: number;
+  /** Where replication pushes connect for a peer's host name (tests point names at loopback). */
+  replicationConnectTo?: ConnectTo;
 }
 
 export class StartupError extends Error {
@@ -66,6 +73,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const pepper = await loadOrCreatePepper(store.hashing, random);
   const clock = systemClock;
   const metrics = createMetrics();
+  let replication: RunningReplication | null = null;
   const deps: Deps = {
     config,
     store,
@@ -78,6 +86,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     // SMS goes out directly until the federation client's IP deny-list (§7.7) is wired in here.
     ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics }),
     pepper,
+    replication: { poke: () => replication?.poke() },
   };
 
   const client = buildApp(deps);
@@ -88,11 +97,23 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await store.close();
     throw err;
   }
+  try {
+    const tls = loadReplicationTls(config.http, (path) => readFileSync(resolve(path), "utf8"), log);
+    replication = await startReplication(deps, tls, { connectTo: options.replicationConnectTo });
+  } catch (err) {
+    await client.close();
+    await store.close();
+    if (err instanceof ReplicationTlsError) throw new StartupError(err.message);
+    const { replicationBindAddress: host, replicationPort: port } = config.http;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new StartupError(`cannot listen for replication on [${host}]:${port}: ${reason}`);
+  }
   const { prometheusAddr, prometheusPort } = config.general;
   const metricsServer =
     prometheusAddr !== null && prometheusPort !== null
       ? await startMetricsServer(deps.metrics.registry, prometheusAddr, prometheusPort).catch(
           async (err: unknown) => {
+            await replication?.close();
             await client.close();
             await store.close();
             throw new StartupError(
@@ -109,8 +130,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      const timer = setTimeout(() => client.server.closeAllConnections(), drainMs);
-      await client.close();
+      const timer = setTimeout(() => {
+        client.server.closeAllConnections();
+        replication?.listener?.app.server.closeAllConnections();
+      }, drainMs);
+      await Promise.all([client.close(), replication?.close(drainMs)]);
       clearTimeout(timer);
       metricsServer?.close();
       await store.close();
@@ -118,5 +142,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       log.info("stopped");
       log.flush();
     })());
-  return { deps, client, clientUrl, close };
+  const replicationUrl = replication?.listener?.url ?? null;
+  return { deps, client, clientUrl, replicationUrl, close };
 }

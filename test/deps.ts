@@ -11,6 +11,7 @@ import type { Deps } from "../src/deps.js";
 import { loadOrCreatePepper } from "../src/domain/pepper.js";
 import { refuseAll, type Authenticator } from "../src/http/auth.js";
 import { createMetrics } from "../src/metrics/metrics.js";
+import { noReplication } from "../src/replication/service.js";
 import { createSenders } from "../src/senders/senders.js";
 import type { HttpFetch } from "../src/senders/sms/http.js";
 import { openStore } from "../src/store/open.js";
@@ -101,6 +102,7 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
       metrics,
       fetch: options.fetch ?? noSmsProvider,
     }),
+    replication: noReplication,
     async cleanup() {
       await store.close();
       await pgSchema?.cleanup();

@@ -1,4 +1,5 @@
-// Certificates for TLS tests: throw-away CAs and server certificates they sign. node-forge builds
+// Certificates for TLS tests: throw-away CAs and the certificates they sign (for servers, and as
+// client certificates for mutual TLS). node-forge builds
 // the certificates; node:crypto makes the keys and signatures (forge's own RSA is slow). Every
 // issued server certificate shares one key. Nothing is written to disk.
 import { createPrivateKey, generateKeyPairSync, sign } from "node:crypto";
@@ -70,7 +71,7 @@ export function testCa(name = "Cairn test CA"): TestCa {
       const cert = certificate(dns[0] ?? ip[0] ?? "server", serverKey.publicKey, issuer, ca.key, [
         { name: "basicConstraints", cA: false },
         { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
-        { name: "extKeyUsage", serverAuth: true },
+        { name: "extKeyUsage", serverAuth: true, clientAuth: true },
         { name: "subjectAltName", altNames },
       ]);
       return { key: serverKey.key, cert };

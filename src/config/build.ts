@@ -33,6 +33,11 @@ export function buildConfig(ctx: BuildContext): BuiltConfig {
       url: ctx.reader.parsed("postgres", "url", (t) => (t === "" ? t : parseUrl(t, POSTGRES_SCHEMES)), ""),
       poolSize: ctx.reader.int("postgres", "pool_size", 1, 1000),
     },
+    replication: {
+      pushIntervalMs: ctx.reader.int("replication", "push_interval_ms", 10, 86_400_000),
+      pushBatchSize: ctx.reader.int("replication", "push_batch_size", 1, 10_000),
+      maxBackoffMs: ctx.reader.int("replication", "max_backoff_ms", 10, 86_400_000),
+    },
     invites: { expiryDays: ctx.reader.int("invites", "expiry_days", 1, 36_500) },
     http: buildHttp(ctx),
     email: buildEmail(ctx.reader, ctx.casefold),

@@ -128,6 +128,11 @@ describe("each start-up-fatal condition", () => {
       "[postgres]\npool_size = 0\n",
       /\[postgres\] pool_size: 0 is out of range: must be 1 to 1000/,
     ],
+    [
+      "a replication push interval below 10 ms",
+      "[replication]\npush_interval_ms = 5\n",
+      /\[replication\] push_interval_ms: 5 is out of range: must be 10 to 86400000/,
+    ],
     ["an option before any section", "x = 1\n[general]\n", /sydent\.conf:1: option outside any section/],
     [
       "an unknown SMS provider",

@@ -143,6 +143,17 @@ describe("optional keys", () => {
     assert.deepEqual(config.postgres, { url: "postgres://u@db/x", poolSize: 4 });
   });
 
+  test("[replication]: Sydent's pace by default, Cairn's keys read", async () => {
+    const defaults = await load("[general]\n");
+    assert.deepEqual(defaults.config.replication, {
+      pushIntervalMs: 10_000,
+      pushBatchSize: 100,
+      maxBackoffMs: 300_000,
+    });
+    const { config } = await load("[replication]\npush_interval_ms = 250\npush_batch_size = 7\n");
+    assert.deepEqual(config.replication, { pushIntervalMs: 250, pushBatchSize: 7, maxBackoffMs: 300_000 });
+  });
+
   test("the runtime config of the fixtures (internal API, replication certificates, whitelist)", async () => {
     const fs = new MemoryFs({ [`${CWD}/certs/ca.crt`]: "-----BEGIN CERTIFICATE-----\n..." });
     fs.files.set(PATH, readFileSync(fixturePath("current", "sydent.runtime.conf"), "utf8"));

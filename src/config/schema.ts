@@ -31,6 +31,31 @@ export const SCHEMA: readonly KeySpec[] = [
     ...notWritten,
     cairn: true,
   }),
+  // Cairn: [replication]
+  key(
+    "replication",
+    "push_interval_ms",
+    "10000",
+    "int",
+    "Milliseconds between replication pushes to each peer (a bind also pushes at once).",
+    { ...notWritten, cairn: true },
+  ),
+  key(
+    "replication",
+    "push_batch_size",
+    "100",
+    "int",
+    "Most associations sent to a peer in one push request.",
+    { ...notWritten, cairn: true },
+  ),
+  key(
+    "replication",
+    "max_backoff_ms",
+    "300000",
+    "int",
+    "Longest wait before retrying a peer whose pushes keep failing (the wait doubles from push_interval_ms).",
+    { ...notWritten, cairn: true },
+  ),
   // Cairn: [invites]
   key(
     "invites",

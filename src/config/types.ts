@@ -45,6 +45,14 @@ export interface Config {
     /** Cairn: `[postgres] pool_size`, connections per instance. */
     poolSize: number;
   };
+  replication: {
+    /** Cairn: `[replication] push_interval_ms`. */
+    pushIntervalMs: number;
+    /** Cairn: `[replication] push_batch_size`, associations per push request. */
+    pushBatchSize: number;
+    /** Cairn: `[replication] max_backoff_ms`, the cap of a failing peer's retry delay. */
+    maxBackoffMs: number;
+  };
   invites: {
     /** Cairn: `[invites] expiry_days`, how long a pending invitation lasts. */
     expiryDays: number;

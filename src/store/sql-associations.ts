@@ -95,6 +95,19 @@ export class SqlAssociations implements AssociationStore {
     return (await query.execute()).map(toLocal);
   }
 
+  async countLocalAfter(afterId: number | null): Promise<number> {
+    const row = await this.ctx.db
+      .selectFrom("local_threepid_associations")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("id", ">", afterId ?? -1)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  lockLocal(): Promise<void> {
+    return this.ctx.atomic((db) => this.ctx.dialect.lockLocalAssociations(db));
+  }
+
   async originIdStats(originServer: string): Promise<{ max: number | null; count: number }> {
     const row = await this.ctx.db
       .selectFrom("global_threepid_associations")

@@ -97,6 +97,13 @@ export interface AssociationStore {
   tombstoneLocal(threepid: Threepid, mxid: string, now: number): Promise<LocalAssociation | undefined>;
   /** Local rows with id > afterId (null: all), ascending, at most `limit` when given. */
   localAfter(afterId: number | null, limit?: number): Promise<LocalAssociation[]>;
+  /** How many local rows have id > afterId (null: all): how far behind a replication peer is. */
+  countLocalAfter(afterId: number | null): Promise<number>;
+  /**
+   * Waits for, and holds until the surrounding transaction ends, the lock writers of local rows
+   * take: copying local rows to the global table under it sees every row committed before it.
+   */
+  lockLocal(): Promise<void>;
   /** max(originId) (null when none) and count of the global rows from originServer. */
   originIdStats(originServer: string): Promise<{ max: number | null; count: number }>;
   /** INSERT OR IGNORE by (originServer, originId). Returns whether a row was inserted. */

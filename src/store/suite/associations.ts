@@ -106,6 +106,16 @@ export function associationTests(t: StoreTest): void {
     assert.deepEqual(await store.associations.localAfter(fourth ?? 0), []);
   });
 
+  t("countLocalAfter counts the rows localAfter would return, tombstones included", async (store) => {
+    assert.equal(await store.associations.countLocalAfter(null), 0);
+    const a = await store.associations.upsertLocal(localBinding("a@x", "@a:x"));
+    await store.associations.upsertLocal(localBinding("b@x", "@b:x"));
+    await store.associations.tombstoneLocal({ medium: "email", address: "b@x" }, "@b:x", now);
+    assert.equal(await store.associations.countLocalAfter(null), 2);
+    assert.equal(await store.associations.countLocalAfter(a.id), 1);
+    assert.equal(await store.associations.countLocalAfter(a.id + 100), 0);
+  });
+
   t("insertGlobal ignores a second row with the same (originServer, originId)", async (store) => {
     assert.deepEqual(await store.associations.originIdStats("is.example"), { max: null, count: 0 });
     assert.equal(await store.associations.insertGlobal(globalBinding({ address: "a@x", originId: 3 })), true);

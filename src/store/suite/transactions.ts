@@ -62,4 +62,21 @@ export function transactionTests(t: StoreTest): void {
       rows.map((r) => r.id).sort((x, y) => x - y),
     );
   });
+
+  t("lockLocal holds local writers back until the holding transaction ends", async (store) => {
+    const order: string[] = [];
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holder = store.transaction(async (tx) => {
+      await tx.associations.lockLocal();
+      locked();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      order.push("holder done");
+    });
+    await lockTaken;
+    await store.associations.upsertLocal(localBinding("w@x", "@w:x"));
+    order.push("writer done");
+    await holder;
+    assert.deepEqual(order, ["holder done", "writer done"]);
+  });
 }
