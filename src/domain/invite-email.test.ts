@@ -77,7 +77,6 @@ describe("invitation variables", () => {
         web_client_location: "https://client",
         subject_header_value: "client",
         room_avatar_url: 7,
-        access_token: "secret",
         bracketed_room_name: "(kept while room_name is empty) ",
       },
     });
@@ -86,7 +85,6 @@ describe("invitation variables", () => {
     assert.equal(vars.bracketed_verified_sender, "(@a:x) ");
     assert.equal(vars.web_client_location, EMAIL.defaultWebClientLocation);
     assert.equal(vars.room_avatar_url, "");
-    assert.equal(vars.access_token, undefined);
     assert.equal(vars.bracketed_room_name, "(kept while room_name is empty) ");
     assert.equal(vars.subject_header_value, "=?utf8?q?_has_invited_you_to_chat?=");
   });

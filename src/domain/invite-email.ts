@@ -47,8 +47,7 @@ export interface InviteEmailInput {
 export function inviteSubstitutions(input: InviteEmailInput): Record<string, string> {
   const vars: Record<string, string> = {};
   for (const [name, value] of Object.entries(input.args)) {
-    // A credential sent in the body is not invitation data.
-    if (typeof value === "string" && name !== "access_token") vars[name] = value;
+    if (typeof value === "string") vars[name] = value;
   }
   vars.token = input.token;
   for (const name of DEFAULTS) vars[name] ??= "";

@@ -12,12 +12,12 @@ import { ASCII_LETTERS, type Random } from "../crypto/random.js";
 import { signJson, type Signatures } from "../crypto/signed-json.js";
 import { signingKeyFromSeed, type SigningKey } from "../crypto/signing-key.js";
 import { internalError, invalidParam, MatrixError } from "../errors.js";
+import { identityServerUrl } from "../senders/mailer.js";
 import { isAcceptedRecipient } from "../senders/parseaddr.js";
 import type { Mailer } from "../senders/types.js";
 import type { Invite, InviteValidity, Store, Threepid } from "../store/store.js";
 import { checkKeywords, checkRoomAndServer } from "./invite-policy.js";
 import { inviteSubstitutions, redactAddress } from "./invite-email.js";
-import { identityServerUrl } from "../senders/mailer.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const TOKEN_LENGTH = 128;
@@ -76,9 +76,11 @@ function keyValidityUrls(config: Pick<Config, "general" | "http">) {
   return { server: `${base}/isvalid`, ephemeral: `${base}/ephemeral/isvalid` };
 }
 
-/** §6.1 steps 1-8 and 12, in Sydent's order; returns the address invitations are stored under. */
-async function checkRequest(deps: InviteDeps, request: StoreInviteRequest): Promise<string> {
-  const { args, userId } = request;
+/**
+ * Every check of §6.1 (steps 3-8, 12 and the address check of step 20) in Sydent's order; returns
+ * the address the invitation is stored and sent under.
+ */
+async function checkRequest(deps: InviteDeps, args: StoreInviteArgs, userId: string | null): Promise<string> {
   const normalised = args.medium === "email" ? casefold(args.address) : args.address;
   if (userId !== null && args.sender !== userId) {
     throw new MatrixError("M_UNAUTHORIZED", "'sender' doesn't match", { status: 403 });
@@ -110,8 +112,9 @@ export async function storeInvite(
   deps: InviteDeps,
   request: StoreInviteRequest,
 ): Promise<StoreInviteResponse> {
-  const { args } = request;
-  const address = await checkRequest(deps, request);
+  // A token sent in the body (v2 without Authorization) is a credential, not invitation data.
+  const { access_token: _token, ...args } = request.args;
+  const address = await checkRequest(deps, args, request.userId);
   const token = deps.random.string(TOKEN_LENGTH, ASCII_LETTERS);
   const seed = deps.random.bytes(32);
   const ephemeral = signingKeyFromSeed(seed, "0");

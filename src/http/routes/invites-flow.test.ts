@@ -11,10 +11,12 @@ import { verifySignedJson } from "../../crypto/signed-json.js";
 import { engines, GOLDEN_PUBLIC_KEY, TEST_SERVER_NAME } from "../../../test/deps.js";
 import {
   ALICE,
+  ALICE_TOKEN,
   inviteBody,
   inviteServer,
   storeInviteV2,
   V1,
+  V2,
   type InviteServer,
 } from "../../../test/invites.js";
 
@@ -117,6 +119,17 @@ for (const engine of engines()) {
       assert.equal(stored?.keyChecks, 1);
       await fetch(`${body.public_keys[1]?.key_validity_url}?public_key=${ephemeral}`);
       assert.equal((await server.deps.store.invites.list({}))[0]?.keyChecks, 2);
+    });
+
+    test("v2 with the access token in the body instead of a header", async () => {
+      const res = await server.app.inject({
+        method: "POST",
+        url: `${V2}/store-invite`,
+        payload: inviteBody({ address: "body-token@example.org", access_token: ALICE_TOKEN }),
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      const [stored] = await server.deps.store.invites.list({ address: "body-token@example.org" });
+      assert.equal(stored?.sender, ALICE);
     });
 
     test("a v1 space invitation uses the space subject and the configured web client", async () => {
