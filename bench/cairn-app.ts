@@ -9,6 +9,7 @@ import { casefold } from "../src/crypto/casefold.js";
 import { cryptoRandom } from "../src/crypto/random.js";
 import { signingKeyFromSeed } from "../src/crypto/signing-key.js";
 import { loadOrCreatePepper } from "../src/domain/pepper.js";
+import { configuredLimits, MemoryRateLimiter } from "../src/domain/ratelimit.js";
 import { MatrixError } from "../src/errors.js";
 import type { Authenticator } from "../src/http/auth.js";
 import { createLogger } from "../src/log.js";
@@ -55,6 +56,7 @@ export async function cairnApp(
     ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics }),
     pepper: await loadOrCreatePepper(store.hashing, random),
     replication: noReplication,
+    rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
   });
   return { app, close: () => app.close().then(() => store.close()) };
 }

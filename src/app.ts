@@ -12,7 +12,10 @@ import { createRouter } from "./http/route.js";
 import { installHttpMetrics } from "./metrics/http.js";
 import { healthRoutes } from "./http/routes/health.js";
 import { lookupRoutes } from "./http/routes/lookup.js";
+import { emailRoutes } from "./http/routes/email.js";
+import { msisdnRoutes } from "./http/routes/msisdn.js";
 import { pubkeyRoutes } from "./http/routes/pubkey.js";
+import { validated3pidRoutes } from "./http/routes/validated3pid.js";
 import { versionRoutes } from "./http/routes/versions.js";
 
 /** Sydent's client-API body limit (512 KiB); larger bodies are refused with M_TOO_LARGE. */
@@ -68,5 +71,14 @@ export function buildApp(deps: Deps): FastifyInstance {
     pepper: deps.pepper,
     addressLookupLimit: deps.config.general.addressLookupLimit,
   });
+  const sessions = {
+    ...deps,
+    clientHttpBase: deps.config.http.clientHttpBase,
+    obeyXForwardedFor: deps.config.http.obeyXForwardedFor,
+    smsConfig: deps.config.sms,
+  };
+  emailRoutes(route, sessions);
+  msisdnRoutes(route, sessions);
+  validated3pidRoutes(route, deps);
   return app;
 }

@@ -5,6 +5,7 @@ import type { Clock } from "./clock.js";
 import type { Config } from "./config/types.js";
 import type { Random } from "./crypto/random.js";
 import type { SigningKey } from "./crypto/signing-key.js";
+import type { RateLimiter } from "./domain/ratelimit.js";
 import type { Authenticator } from "./http/auth.js";
 import type { Metrics } from "./metrics/metrics.js";
 import type { Replication } from "./replication/service.js";
@@ -32,4 +33,6 @@ export interface Deps {
   pepper: string;
   /** Replication to peers: `poke()` once a bind or unbind has committed. */
   replication: Replication;
+  /** Limits on validation messages per sender, phone number and country. */
+  rateLimiter: RateLimiter;
 }

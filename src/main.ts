@@ -12,7 +12,10 @@ import { cryptoRandom } from "./crypto/random.js";
 import { signingKeyFromSeed } from "./crypto/signing-key.js";
 import type { Deps } from "./deps.js";
 import { loadOrCreatePepper } from "./domain/pepper.js";
+import { configuredLimits, MemoryRateLimiter } from "./domain/ratelimit.js";
 import { refuseAll } from "./http/auth.js";
+import { startPeriodic } from "./jobs/periodic.js";
+import { sessionCleanupJob } from "./jobs/session-cleanup.js";
 import { createLogger } from "./log.js";
 import { createMetrics } from "./metrics/metrics.js";
 import { startMetricsServer } from "./metrics/server.js";
@@ -87,6 +90,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics }),
     pepper,
     replication: { poke: () => replication?.poke() },
+    rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
   };
 
   const client = buildApp(deps);
@@ -125,6 +129,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const pidfile = config.general.pidfilePath === "" ? null : resolve(config.general.pidfilePath);
   if (pidfile) writeFileSync(pidfile, `${process.pid}\n`);
   log.info({ url: clientUrl, server: config.general.serverName, engine: store.engine }, "Cairn is serving");
+  const jobs = startPeriodic([sessionCleanupJob(deps)], { leases: store.leases, clock: deps.clock, log });
 
   const drainMs = options.drainMs ?? 10_000;
   let closing: Promise<void> | null = null;
@@ -137,6 +142,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await Promise.all([client.close(), replication?.close(drainMs)]);
       clearTimeout(timer);
       metricsServer?.close();
+      await jobs.stop();
       await store.close();
       if (pidfile) rmSync(pidfile, { force: true });
       log.info("stopped");

@@ -10,6 +10,7 @@ import { signingKeyFromSeed } from "../src/crypto/signing-key.js";
 import type { Deps } from "../src/deps.js";
 import { loadOrCreatePepper } from "../src/domain/pepper.js";
 import { refuseAll, type Authenticator } from "../src/http/auth.js";
+import { configuredLimits, MemoryRateLimiter } from "../src/domain/ratelimit.js";
 import { createMetrics } from "../src/metrics/metrics.js";
 import { noReplication } from "../src/replication/service.js";
 import { createSenders } from "../src/senders/senders.js";
@@ -103,6 +104,7 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
       fetch: options.fetch ?? noSmsProvider,
     }),
     replication: noReplication,
+    rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
     async cleanup() {
       await store.close();
       await pgSchema?.cleanup();

@@ -115,7 +115,7 @@ export const MESSAGING_KEYS: readonly KeySpec[] = [
     "email.ratelimit_sender.burst",
     "5",
     "int",
-    "Emails one sender may trigger in a burst.",
+    "Email requestTokens one sender may make in a burst: per client IP on v1, per user on v2 (malformed requests count too). Counted in memory, per process.",
     notWritten,
   ),
   key(
@@ -165,7 +165,7 @@ export const MESSAGING_KEYS: readonly KeySpec[] = [
     "msisdn.ratelimit.burst",
     "5",
     "int",
-    "SMS one phone number may receive in a burst.",
+    "SMS requestTokens one phone number may receive in a burst (v1 and v2 together). Counted in memory, per process.",
     notWritten,
   ),
   key(

@@ -12,6 +12,12 @@ export interface Authenticator {
   authenticate(token: string | undefined, requireTerms: boolean): Promise<string>;
 }
 
+/** Whether the request carries `Authorization: Bearer ...` (case-sensitive prefix, as Sydent). */
+export function hasBearer(req: FastifyRequest): boolean {
+  const header = req.headers.authorization;
+  return typeof header === "string" && header.startsWith("Bearer ");
+}
+
 /**
  * `Authorization: Bearer <token>` first (case-sensitive prefix, as Sydent), else an `access_token`
  * argument: from the query string on GET (Synapse still sends it to `hash_details`) and, unlike
@@ -19,7 +25,7 @@ export interface Authenticator {
  */
 export function tokenFromRequest(req: FastifyRequest, args: Args): string | undefined {
   const header = req.headers.authorization;
-  if (typeof header === "string" && header.startsWith("Bearer ")) return header.slice("Bearer ".length);
+  if (hasBearer(req)) return String(header).slice("Bearer ".length);
   const fromArgs = args["access_token"];
   return typeof fromArgs === "string" ? fromArgs : undefined;
 }

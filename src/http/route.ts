@@ -8,7 +8,7 @@ import { Compile } from "typebox/compile";
 import { MatrixError, missingParams } from "../errors.js";
 import { extractArgs, V1_PREFIX, type Args } from "./args.js";
 import type { Authenticator } from "./auth.js";
-import { tokenFromRequest } from "./auth.js";
+import { hasBearer, tokenFromRequest } from "./auth.js";
 
 export const V2_PREFIX = "/_matrix/identity/v2";
 
@@ -24,6 +24,8 @@ export interface RouteContext<A> {
   userId: string | null;
 }
 
+export type BeforeContext = Omit<RouteContext<never>, "args">;
+
 export interface RouteSpec<S extends TSchema> {
   method: "GET" | "POST";
   /** With `versions`, the path below each version prefix; without, the absolute path. */
@@ -34,6 +36,12 @@ export interface RouteSpec<S extends TSchema> {
   auth?: "terms" | "token";
   /** Read the body as JSON whatever the path and Content-Type. */
   alwaysJson?: boolean;
+  /**
+   * Runs after authentication and before the arguments are checked (Sydent counts rate limits
+   * there, so malformed requests count too). Unreadable arguments (bad JSON) are reported after
+   * it, unless the access token had to be read from them.
+   */
+  before?: (ctx: BeforeContext) => Promise<void>;
   handler: (ctx: RouteContext<Static<S>>) => Promise<unknown> | unknown;
 }
 
@@ -86,19 +94,32 @@ export function createRouter(app: FastifyInstance, env: RouterEnv) {
         // Every Cairn path is literal: escape `:` so the router does not take `:0` for a parameter.
         url: url.replaceAll(":", "::"),
         handler: async (req, reply) => {
-          const raw = extractArgs(
-            {
-              method: req.method,
-              url: req.url,
-              contentType: req.headers["content-type"],
-              body: Buffer.isBuffer(req.body) ? req.body : undefined,
-            },
-            spec.alwaysJson,
-          );
-          let userId: string | null = null;
-          if (version === "v2" && spec.auth) {
-            userId = await env.auth.authenticate(tokenFromRequest(req, raw), spec.auth === "terms");
+          const read = () =>
+            extractArgs(
+              {
+                method: req.method,
+                url: req.url,
+                contentType: req.headers["content-type"],
+                body: Buffer.isBuffer(req.body) ? req.body : undefined,
+              },
+              spec.alwaysJson,
+            );
+          const authenticates = version === "v2" && spec.auth !== undefined;
+          const deferReadError = spec.before !== undefined && (!authenticates || hasBearer(req));
+          let raw: Args | undefined;
+          let readError: unknown;
+          try {
+            raw = read();
+          } catch (err) {
+            if (!deferReadError) throw err;
+            readError = err;
           }
+          let userId: string | null = null;
+          if (authenticates) {
+            userId = await env.auth.authenticate(tokenFromRequest(req, raw ?? {}), spec.auth === "terms");
+          }
+          await spec.before?.({ req, reply, version, userId });
+          if (raw === undefined) throw readError;
           const args = validate(raw);
           const result = await spec.handler({ args, req, reply, version, userId });
           if (!reply.sent && result !== undefined) return result;

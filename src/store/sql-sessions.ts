@@ -117,6 +117,22 @@ export class SqlSessions implements SessionStore {
       .execute();
   }
 
+  async addNextLink(sid: number, nextLink: string): Promise<void> {
+    if (await this.hasNextLink(sid, nextLink)) return;
+    await this.ctx.db.insertInto("cairn_session_next_links").values({ sid, next_link: nextLink }).execute();
+  }
+
+  async hasNextLink(sid: number, nextLink: string): Promise<boolean> {
+    const row = await this.ctx.db
+      .selectFrom("cairn_session_next_links")
+      .select("sid")
+      .where("sid", "=", sid)
+      .where("next_link", "=", nextLink)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async deleteOlderThan(cutoff: number): Promise<number> {
     return this.ctx.atomic(async (db) => {
       const deleted = await db
@@ -131,6 +147,18 @@ export class SqlSessions implements SessionStore {
               selectFrom("threepid_validation_sessions as s")
                 .select("s.id")
                 .whereRef("s.id", "=", "threepid_token_auths.validationSession"),
+            ),
+          ),
+        )
+        .execute();
+      await db
+        .deleteFrom("cairn_session_next_links")
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("threepid_validation_sessions as s")
+                .select("s.id")
+                .whereRef("s.id", "=", "cairn_session_next_links.sid"),
             ),
           ),
         )

@@ -49,6 +49,8 @@ test("a new file gets Sydent's schema byte for byte, Cairn's objects aside, and 
       "cairn_invite_keys_public_key",
       "cairn_leases",
       "cairn_schema",
+      "cairn_session_next_links",
+      "cairn_session_next_links_sid",
       "cairn_threepid_token_auths_session",
       "cairn_threepid_validation_sessions_threepid",
     ]);

@@ -46,7 +46,11 @@ export interface SessionStore {
   markValidated(sid: number): Promise<void>;
   /** Stores the attempt on the session's own token row (Sydent's keyed the wrong row). */
   setSendAttemptNumber(sid: number, sendAttempt: number): Promise<void>;
-  /** Deletes sessions with mtime < cutoff, then token rows left without a session. Returns sessions deleted. */
+  /** Remembers a next_link emailed for the session (once per distinct link). */
+  addNextLink(sid: number, nextLink: string): Promise<void>;
+  /** Whether `nextLink` was emailed for the session. */
+  hasNextLink(sid: number, nextLink: string): Promise<boolean>;
+  /** Deletes sessions with mtime < cutoff, then token rows and next links left without a session. Returns sessions deleted. */
   deleteOlderThan(cutoff: number): Promise<number>;
 }
 

@@ -15,6 +15,12 @@ export const cairnSqliteSteps: readonly (readonly string[])[] = [
     "CREATE TABLE cairn_leases (name text NOT NULL PRIMARY KEY, holder text NOT NULL, expires_at bigint NOT NULL)",
   ],
   [
+    // The next_link values emailed for a session: the GET submitToken page redirects only to one
+    // of them (sessions.ts). Rows go with their session when expired sessions are deleted.
+    "CREATE TABLE cairn_session_next_links (sid bigint NOT NULL, next_link text NOT NULL)",
+    "CREATE INDEX cairn_session_next_links_sid ON cairn_session_next_links(sid)",
+  ],
+  [
     // Which ephemeral key belongs to which invitation, and when both lapse (ms): Sydent keeps the
     // two in unrelated rows, so revoking or expiring an invitation could not reach its key.
     `CREATE TABLE cairn_invite_keys (token text NOT NULL PRIMARY KEY, public_key text NOT NULL,

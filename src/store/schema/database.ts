@@ -109,6 +109,11 @@ export interface CairnLeasesTable {
   expires_at: number;
 }
 
+export interface CairnSessionNextLinksTable {
+  sid: number;
+  next_link: string;
+}
+
 export interface CairnInviteKeysTable {
   token: string;
   public_key: string;
@@ -131,5 +136,6 @@ export interface Database {
   accepted_terms_urls: AcceptedTermsUrlsTable;
   cairn_schema: CairnSchemaTable;
   cairn_leases: CairnLeasesTable;
+  cairn_session_next_links: CairnSessionNextLinksTable;
   cairn_invite_keys: CairnInviteKeysTable;
 }

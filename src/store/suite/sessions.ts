@@ -84,4 +84,20 @@ export function sessionTests(t: StoreTest): void {
     assert.equal(await store.sessions.find(alice.medium, alice.address, alice.clientSecret), undefined);
     assert.equal(await store.sessions.deleteOlderThan(now), 0);
   });
+
+  t("next links are remembered per session, once each, and go with their session", async (store) => {
+    await store.sessions.create({ ...alice, sid: 1, token: "a", now: now - 10 });
+    await store.sessions.create({ ...alice, clientSecret: "b", sid: 2, token: "b", now });
+    const long = `https://example.org/${"x".repeat(10_000)}`;
+    await store.sessions.addNextLink(1, "https://a.example/?sid=1");
+    await store.sessions.addNextLink(1, "https://a.example/?sid=1");
+    await store.sessions.addNextLink(2, long);
+    assert.equal(await store.sessions.hasNextLink(1, "https://a.example/?sid=1"), true);
+    assert.equal(await store.sessions.hasNextLink(1, "https://a.example/?sid=2"), false);
+    assert.equal(await store.sessions.hasNextLink(2, "https://a.example/?sid=1"), false);
+    assert.equal(await store.sessions.hasNextLink(2, long), true);
+    await store.sessions.deleteOlderThan(now);
+    assert.equal(await store.sessions.hasNextLink(1, "https://a.example/?sid=1"), false);
+    assert.equal(await store.sessions.hasNextLink(2, long), true);
+  });
 }
