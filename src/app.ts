@@ -14,6 +14,7 @@ import { healthRoutes } from "./http/routes/health.js";
 import { lookupRoutes } from "./http/routes/lookup.js";
 import { emailRoutes } from "./http/routes/email.js";
 import { msisdnRoutes } from "./http/routes/msisdn.js";
+import { inviteRoutes } from "./http/routes/invites.js";
 import { pubkeyRoutes } from "./http/routes/pubkey.js";
 import { validated3pidRoutes } from "./http/routes/validated3pid.js";
 import { versionRoutes } from "./http/routes/versions.js";
@@ -80,5 +81,6 @@ export function buildApp(deps: Deps): FastifyInstance {
   emailRoutes(route, sessions);
   msisdnRoutes(route, sessions);
   validated3pidRoutes(route, deps);
+  inviteRoutes(route, deps);
   return app;
 }

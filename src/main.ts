@@ -15,6 +15,7 @@ import { loadOrCreatePepper } from "./domain/pepper.js";
 import { configuredLimits, MemoryRateLimiter } from "./domain/ratelimit.js";
 import { refuseAll } from "./http/auth.js";
 import { startPeriodic } from "./jobs/periodic.js";
+import { inviteExpiryJob } from "./jobs/invite-expiry.js";
 import { sessionCleanupJob } from "./jobs/session-cleanup.js";
 import { createLogger } from "./log.js";
 import { createMetrics } from "./metrics/metrics.js";
@@ -129,7 +130,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const pidfile = config.general.pidfilePath === "" ? null : resolve(config.general.pidfilePath);
   if (pidfile) writeFileSync(pidfile, `${process.pid}\n`);
   log.info({ url: clientUrl, server: config.general.serverName, engine: store.engine }, "Cairn is serving");
-  const jobs = startPeriodic([sessionCleanupJob(deps)], { leases: store.leases, clock: deps.clock, log });
+  const jobs = startPeriodic([sessionCleanupJob(deps), inviteExpiryJob(deps)], {
+    leases: store.leases,
+    clock: deps.clock,
+    log,
+  });
 
   const drainMs = options.drainMs ?? 10_000;
   let closing: Promise<void> | null = null;

@@ -18,6 +18,7 @@ import type { Mailer } from "../senders/types.js";
 import type { Invite, InviteValidity, Store, Threepid } from "../store/store.js";
 import { checkKeywords, checkRoomAndServer } from "./invite-policy.js";
 import { inviteSubstitutions, redactAddress } from "./invite-email.js";
+import { enforceRateLimit, type RateLimiter } from "./ratelimit.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const TOKEN_LENGTH = 128;
@@ -31,8 +32,8 @@ export interface InviteDeps {
   random: Random;
   mailer: Mailer;
   log: Logger;
-  /** Counts an invitation from `sender` against the shared email-sender limit; throws 429 past it. */
-  limitSender(sender: string): Promise<void>;
+  /** Its `emailSender` bucket is shared with email requestToken (same key for a v2 user). */
+  rateLimiter: RateLimiter;
 }
 
 /** The arguments of store-invite: the four required ones, and whatever else the homeserver sent. */
@@ -86,7 +87,7 @@ async function checkRequest(deps: InviteDeps, args: StoreInviteArgs, userId: str
     throw new MatrixError("M_UNAUTHORIZED", "'sender' doesn't match", { status: 403 });
   }
   checkRoomAndServer(deps.config.email, args.room_id, args.sender);
-  await deps.limitSender(args.sender);
+  await enforceRateLimit(deps.rateLimiter, "emailSender", args.sender, "Limit exceeded for this sender");
   const bound = await deps.store.associations.boundMxid(
     { medium: args.medium, address: normalised },
     deps.clock.now(),

@@ -5,7 +5,15 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { LightMyRequestResponse } from "fastify";
 import { engines } from "../../../test/deps.js";
-import { inviteBody, inviteServer, storeInviteV2, V1, V2, type InviteServer } from "../../../test/invites.js";
+import {
+  ALICE_TOKEN,
+  inviteBody,
+  inviteServer,
+  storeInviteV2,
+  V1,
+  V2,
+  type InviteServer,
+} from "../../../test/invites.js";
 
 const expectError = (res: LightMyRequestResponse, status: number, body: Record<string, unknown>) => {
   assert.equal(res.statusCode, status, res.body);
@@ -105,6 +113,21 @@ for (const engine of engines()) {
         (await v1(inviteBody({ sender: "@other:example.org", medium: "msisdn" }))).statusCode,
         400,
       );
+    });
+
+    test("a v2 user's email requestTokens and invitations share one count", async () => {
+      for (let i = 0; i < 3; i++) {
+        const res = await server.app.inject({
+          method: "POST",
+          url: `${V2}/validate/email/requestToken`,
+          headers: { authorization: `Bearer ${ALICE_TOKEN}` },
+          payload: {},
+        });
+        assert.equal(res.statusCode, 400, "counted, though refused for its arguments");
+      }
+      const res = await storeInviteV2(server, inviteBody());
+      assert.equal(res.statusCode, 429, res.body);
+      assert.equal(res.json<{ error: string }>().error, "Limit exceeded for this sender");
     });
 
     test("an address already bound, with its owner, before the medium check", async () => {
