@@ -192,7 +192,7 @@ export interface InviteStore {
   deleteFor(threepid: Threepid): Promise<number>;
   /** The sender of the valid invite with this token (delivered or not). */
   senderForToken(token: string, validity: InviteValidity): Promise<string | undefined>;
-  /** Counts a validity check of an ephemeral key; returns whether the key exists and is valid. */
+  /** Whether the ephemeral key exists and is valid; a check that finds it valid is counted (verify_count). */
   checkEphemeralKey(publicKey: string, validity: InviteValidity): Promise<boolean>;
   /** Every invite (valid or not) matching the filter, in insertion order. */
   list(filter: InviteFilter): Promise<ListedInvite[]>;

@@ -153,3 +153,22 @@ for (const engine of engines()) {
     });
   });
 }
+
+describe("key validity URLs without client_http_base", () => {
+  test("use https://<server.name> (Sydent wrote a relative URL no homeserver can fetch)", async () => {
+    const server = await inviteServer("sqlite", { http: { client_http_base: "" } });
+    try {
+      const res = await storeInviteV2(server, inviteBody());
+      const urls = res.json<StoreInviteBody>().public_keys.map((k) => k.key_validity_url);
+      assert.deepEqual(urls, [
+        `https://${TEST_SERVER_NAME}${V1}/pubkey/isvalid`,
+        `https://${TEST_SERVER_NAME}${V1}/pubkey/ephemeral/isvalid`,
+      ]);
+      const mail = server.smtp.received[0]?.data.toString() ?? "";
+      const signurl = decodeURIComponent(/signurl=([^&\s]+)/.exec(mail)?.[1] ?? "");
+      assert.ok(signurl.startsWith(`https://${TEST_SERVER_NAME}${V1}/sign-ed25519?token=`), signurl);
+    } finally {
+      await server.close();
+    }
+  });
+});
