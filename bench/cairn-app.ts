@@ -11,6 +11,9 @@ import { signingKeyFromSeed } from "../src/crypto/signing-key.js";
 import { loadOrCreatePepper } from "../src/domain/pepper.js";
 import { configuredLimits, MemoryRateLimiter } from "../src/domain/ratelimit.js";
 import { MatrixError } from "../src/errors.js";
+import { federationClientFromConfig } from "../src/federation/client.js";
+import { systemResolver } from "../src/federation/dns.js";
+import { createXMatrixVerifier } from "../src/federation/xmatrix.js";
 import type { Authenticator } from "../src/http/auth.js";
 import { createLogger } from "../src/log.js";
 import { createMetrics } from "../src/metrics/metrics.js";
@@ -44,6 +47,7 @@ export async function cairnApp(
     createLogger(config.general),
     createMetrics(),
   ];
+  const federation = federationClientFromConfig(config, { resolver: systemResolver(random), clock, random });
   const app = buildApp({
     config,
     store,
@@ -57,6 +61,15 @@ export async function cairnApp(
     pepper: await loadOrCreatePepper(store.hashing, random),
     replication: noReplication,
     rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
+    federation,
+    xmatrix: createXMatrixVerifier({ client: federation, serverName: config.general.serverName, clock, log }),
   });
-  return { app, close: () => app.close().then(() => store.close()) };
+  return {
+    app,
+    close: async () => {
+      await app.close();
+      await federation.close();
+      await store.close();
+    },
+  };
 }

@@ -2,11 +2,16 @@
 // The `cairn` command. With no arguments it serves, as Sydent's entry point does.
 import { readFileSync } from "node:fs";
 import { INVITES_USAGE, invitesCommand } from "./admin/invites-cli.js";
+import { systemClock } from "./clock.js";
 import { renderExampleConfig } from "./config/example.js";
-import { ConfigError } from "./config/load.js";
+import { ConfigError, loadConfig } from "./config/load.js";
+import { nodeConfigFs, systemLoadOptions } from "./config/system.js";
+import { casefold } from "./crypto/casefold.js";
 import { formatSigningKeyLine } from "./config/signing-key-line.js";
 import { cryptoRandom } from "./crypto/random.js";
 import { generateSeed, signingKeyFromSeed } from "./crypto/signing-key.js";
+import { systemResolver } from "./federation/dns.js";
+import { runDoctor } from "./federation/doctor.js";
 import { startServer, StartupError } from "./main.js";
 import { PEERS_USAGE, peersCommand } from "./replication/peers-cli.js";
 
@@ -18,6 +23,10 @@ Commands:
   generate-config         print a commented example configuration with every key
   generate-key            print a new signing key line for [crypto] ed25519.signingkey
   peers add|list|remove   manage replication peers ("cairn peers help" for details)
+  doctor SERVER [--config PATH]
+                          check step by step how Cairn reaches the homeserver SERVER (e.g.
+                          example.org) with the config's TLS and IP deny-list settings; exit
+                          code 0 when it is reachable
   invites list|revoke     third-party invitations ("cairn invites help" for details)
   --version               print Cairn's version
   help                    print this text
@@ -59,11 +68,39 @@ async function serve(args: string[]): Promise<void> {
   process.once("SIGINT", () => stop("SIGINT"));
 }
 
+async function doctor(args: string[]): Promise<void> {
+  const configPath = option(args, "--config");
+  const [serverName, ...rest] = args;
+  if (serverName === undefined)
+    throw new UsageError("doctor needs a server name, e.g. cairn doctor example.org");
+  if (rest.length > 0) throw new UsageError(`unexpected argument: ${rest[0]}`);
+  // Read the config as the server would, but never write it (no first-run file, no new key).
+  const { config } = await loadConfig({
+    ...systemLoadOptions(),
+    fs: { ...nodeConfigFs, writeText: () => undefined },
+    path: configPath,
+    casefold,
+  });
+  process.stdout.write(`Config: ${config.path}\n`);
+  const reachable = await runDoctor(serverName, {
+    resolver: systemResolver(cryptoRandom),
+    blacklist: config.general.ipBlacklist,
+    whitelist: config.general.ipWhitelist,
+    verifyCerts: config.http.federationVerifyCerts,
+    clock: systemClock,
+    random: cryptoRandom,
+    write: (line) => process.stdout.write(`${line}\n`),
+  });
+  process.exitCode = reachable ? 0 : 1;
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command = "serve", ...args] = argv;
   switch (command) {
     case "serve":
       return serve(args);
+    case "doctor":
+      return doctor(args);
     case "generate-config":
       process.stdout.write(renderExampleConfig(process.env));
       return;

@@ -4,6 +4,8 @@ import type { Logger } from "pino";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config/types.js";
 import type { Random } from "./crypto/random.js";
+import type { FederationClient } from "./federation/types.js";
+import type { XMatrixVerifier } from "./federation/xmatrix.js";
 import type { SigningKey } from "./crypto/signing-key.js";
 import type { RateLimiter } from "./domain/ratelimit.js";
 import type { Authenticator } from "./http/auth.js";
@@ -23,6 +25,10 @@ export interface Deps {
   /** v2 bearer-token authentication and the terms gate. */
   auth: Authenticator;
   metrics: Metrics;
+  /** Requests to homeservers (`matrix://` discovery, deny-list, TLS per federation.verifycerts). */
+  federation: FederationClient;
+  /** Checks homeserver-signed (X-Matrix) requests, e.g. an unbind on a user's behalf. */
+  xmatrix: XMatrixVerifier;
   /** Renders a brand's email template and sends it over SMTP. */
   mailer: Mailer;
   /** The page shown when an emailed validation link is opened. */

@@ -13,6 +13,11 @@ import { signingKeyFromSeed } from "./crypto/signing-key.js";
 import type { Deps } from "./deps.js";
 import { loadOrCreatePepper } from "./domain/pepper.js";
 import { configuredLimits, MemoryRateLimiter } from "./domain/ratelimit.js";
+import { federationClientFromConfig } from "./federation/client.js";
+import { createIpDenyList } from "./federation/deny-list.js";
+import { systemResolver } from "./federation/dns.js";
+import { createDenyListFetch, fetchLike } from "./federation/fetch.js";
+import { createXMatrixVerifier } from "./federation/xmatrix.js";
 import { refuseAll } from "./http/auth.js";
 import { startPeriodic } from "./jobs/periodic.js";
 import { inviteExpiryJob } from "./jobs/invite-expiry.js";
@@ -24,6 +29,7 @@ import type { ConnectTo } from "./replication/push-client.js";
 import { startReplication, type RunningReplication } from "./replication/service.js";
 import { loadReplicationTls, ReplicationTlsError } from "./replication/tls.js";
 import { createSenders } from "./senders/senders.js";
+import { CONNECT_TIMEOUT_MS } from "./senders/sms/http.js";
 import { openStore } from "./store/open.js";
 
 export interface RunningServer {
@@ -78,6 +84,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const clock = systemClock;
   const metrics = createMetrics();
   let replication: RunningReplication | null = null;
+  const resolver = systemResolver(random);
+  const federation = federationClientFromConfig(config, { resolver, clock, random });
+  // SMS providers are reached through the same IP deny-list (§7.7), with full TLS checks and
+  // Sydent's 15 s connect timeout.
+  const smsFetch = createDenyListFetch({
+    resolver,
+    denyList: createIpDenyList(config.general.ipBlacklist, config.general.ipWhitelist),
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
+  });
   const deps: Deps = {
     config,
     store,
@@ -87,8 +102,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     log,
     auth: refuseAll,
     metrics,
-    // SMS goes out directly until the federation client's IP deny-list (§7.7) is wired in here.
-    ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics }),
+    federation,
+    xmatrix: createXMatrixVerifier({ client: federation, serverName: config.general.serverName, clock, log }),
+    ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics, fetch: fetchLike(smsFetch) }),
     pepper,
     replication: { poke: () => replication?.poke() },
     rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
@@ -148,6 +164,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       clearTimeout(timer);
       metricsServer?.close();
       await jobs.stop();
+      await Promise.all([federation.close(), smsFetch.close()]);
       await store.close();
       if (pidfile) rmSync(pidfile, { force: true });
       log.info("stopped");

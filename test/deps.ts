@@ -6,6 +6,10 @@ import { fixedClock } from "../src/clock.js";
 import { loadConfig } from "../src/config/load.js";
 import { casefold } from "../src/crypto/casefold.js";
 import { cryptoRandom } from "../src/crypto/random.js";
+import { federationClientFromConfig } from "../src/federation/client.js";
+import type { FederationClientOptions } from "../src/federation/client.js";
+import type { Resolver } from "../src/federation/dns.js";
+import { createXMatrixVerifier } from "../src/federation/xmatrix.js";
 import { signingKeyFromSeed } from "../src/crypto/signing-key.js";
 import type { Deps } from "../src/deps.js";
 import { loadOrCreatePepper } from "../src/domain/pepper.js";
@@ -45,6 +49,17 @@ export interface TestDepsOptions {
   /** Config sections merged over the test defaults. */
   conf?: IniSections;
   now?: number;
+  /**
+   * The federation client's seams: a resolver (default: one that knows no name, so no test reaches
+   * real DNS), trusted CAs, test ports for .well-known and discovery's last step, short timeouts.
+   * The deny-list and federation.verifycerts come from `conf`.
+   */
+  federation?: Partial<
+    Pick<
+      FederationClientOptions,
+      "resolver" | "ca" | "federationPort" | "httpsPort" | "connectTimeoutMs" | "timeoutMs"
+    >
+  >;
   /** Stands in for v2 authentication (default: every token refused). */
   auth?: Authenticator;
   /**
@@ -54,6 +69,12 @@ export interface TestDepsOptions {
    */
   fetch?: HttpFetch;
 }
+
+/** A resolver that knows no name. */
+export const emptyResolver: Resolver = {
+  lookup: async () => [],
+  srv: async () => ({ records: [], ttlSeconds: 0 }),
+};
 
 /** The default SMS fetch of test deps: refuses, so that no test reaches a real provider. */
 const noSmsProvider: HttpFetch = async (url) => {
@@ -84,6 +105,14 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
   const store = await openStore(config);
   const clock = fixedClock(options.now ?? FIXTURE_NOW);
   const log = pino({ level: "silent" });
+  const federation = federationClientFromConfig(config, {
+    resolver: emptyResolver,
+    clock,
+    random: cryptoRandom,
+    connectTimeoutMs: 2000,
+    timeoutMs: 5000,
+    ...options.federation,
+  });
   const metrics = createMetrics({ defaultMetrics: false });
   return {
     config,
@@ -105,7 +134,10 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
     }),
     replication: noReplication,
     rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
+    federation,
+    xmatrix: createXMatrixVerifier({ client: federation, serverName: config.general.serverName, clock, log }),
     async cleanup() {
+      await federation.close();
       await store.close();
       await pgSchema?.cleanup();
     },

@@ -78,3 +78,18 @@ export function testCa(name = "Cairn test CA"): TestCa {
     },
   };
 }
+
+/** A certificate for the given names signed by its own key (trusted by nobody). */
+export function selfSignedCert(names: { dns?: string[]; ip?: string[] }): { key: string; cert: string } {
+  serverKey ??= keyPair();
+  const { dns = [], ip = [] } = names;
+  const subject = dns[0] ?? ip[0] ?? "server";
+  const altNames = [...dns.map((value) => ({ type: 2, value })), ...ip.map((ip) => ({ type: 7, ip }))];
+  const cert = certificate(subject, serverKey.publicKey, null, serverKey.key, [
+    { name: "basicConstraints", cA: false },
+    { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
+    { name: "extKeyUsage", serverAuth: true },
+    { name: "subjectAltName", altNames },
+  ]);
+  return { key: serverKey.key, cert };
+}

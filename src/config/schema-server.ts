@@ -154,7 +154,13 @@ export const SERVER_KEYS: readonly KeySpec[] = [
     "bool",
     "Take the client address from the first X-Forwarded-For header (behind a reverse proxy).",
   ),
-  key("http", "federation.verifycerts", "True", "bool", "Verify the TLS certificates of homeservers."),
+  key(
+    "http",
+    "federation.verifycerts",
+    "True",
+    "bool",
+    "Verify the certificate chains of homeservers (not their host names, as Sydent). The .well-known fetch is always fully verified.",
+  ),
   key(
     "http",
     "client_http_base",

@@ -21,8 +21,8 @@ export interface FederationResponse {
 /** Why a request failed, for messages an operator can act on. */
 export type FederationFailure =
   | "invalid_server_name"
-  | "dns" // no address found (including every address deny-listed)
-  | "blocked" // the only addresses found are deny-listed
+  | "dns" // no address found, or DNS failed
+  | "blocked" // an address found is deny-listed, so none is connected to (Sydent: a DNS error)
   | "connect" // refused, unreachable
   | "tls" // handshake or certificate failure
   | "timeout"
@@ -43,3 +43,20 @@ export interface FederationClient {
   /** One request to the homeserver `serverName`, resolved as the server-server spec says. */
   request(serverName: string, request: FederationRequest): Promise<FederationResponse>;
 }
+
+/**
+ * The exception class Sydent names in its client-facing "Unable to contact the Matrix homeserver
+ * (…)" errors, per failure. Client-facing messages use these rather than FederationError's own
+ * message, which names addresses (an unauthenticated caller must not learn what a name resolves
+ * to inside the network).
+ */
+export const SYDENT_FAILURE_NAMES: Record<FederationFailure, string> = {
+  invalid_server_name: "ValueError",
+  dns: "DNSLookupError",
+  blocked: "DNSLookupError",
+  connect: "ConnectError",
+  tls: "ResponseNeverReceived",
+  timeout: "TimeoutError",
+  too_large: "BodyExceededMaxSize",
+  protocol: "ResponseFailed",
+};
