@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { GOLDEN_PUBLIC_KEY, testDeps, type TestDeps } from "../test/deps.js";
+import { FIXTURE_NOW, GOLDEN_PUBLIC_KEY, testDeps, type TestDeps } from "../test/deps.js";
 import { buildApp, CLIENT_BODY_LIMIT } from "./app.js";
 
 let deps: TestDeps;
@@ -16,6 +16,7 @@ before(async () => {
     token: "t",
     ephemeralPublicKey: "ephemeral",
     receivedTs: 1,
+    expiresAt: FIXTURE_NOW + 1000,
   });
 });
 after(async () => {

@@ -7,6 +7,7 @@ import type { Deps } from "./deps.js";
 import { installCors } from "./http/cors.js";
 import { decodeColons, installErrorHandling, sendFrameworkError } from "./http/error-handler.js";
 import { installRequestLog } from "./http/request-log.js";
+import { isEphemeralKeyValid } from "./domain/invites.js";
 import { createRouter } from "./http/route.js";
 import { accountRoutes } from "./http/routes/account.js";
 import { registerRoutes } from "./http/routes/register.js";
@@ -15,6 +16,7 @@ import { healthRoutes } from "./http/routes/health.js";
 import { lookupRoutes } from "./http/routes/lookup.js";
 import { emailRoutes } from "./http/routes/email.js";
 import { msisdnRoutes } from "./http/routes/msisdn.js";
+import { inviteRoutes } from "./http/routes/invites.js";
 import { pubkeyRoutes } from "./http/routes/pubkey.js";
 import { termsRoutes } from "./http/routes/terms.js";
 import { validated3pidRoutes } from "./http/routes/validated3pid.js";
@@ -63,7 +65,7 @@ export function buildApp(deps: Deps): FastifyInstance {
   healthRoutes(route, deps.store);
   pubkeyRoutes(route, {
     publicKeyBase64: deps.serverKey.publicKeyBase64,
-    checkEphemeralKey: (key) => deps.store.invites.checkEphemeralKey(key),
+    checkEphemeralKey: (key) => isEphemeralKeyValid(deps, key),
   });
   accountRoutes(route, { accounts: deps.store.accounts });
   registerRoutes(route, {
@@ -92,5 +94,6 @@ export function buildApp(deps: Deps): FastifyInstance {
   emailRoutes(route, sessions);
   msisdnRoutes(route, sessions);
   validated3pidRoutes(route, deps);
+  inviteRoutes(route, deps);
   return app;
 }

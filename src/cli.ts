@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `cairn` command. With no arguments it serves, as Sydent's entry point does.
 import { readFileSync } from "node:fs";
+import { INVITES_USAGE, invitesCommand } from "./admin/invites-cli.js";
 import { systemClock } from "./clock.js";
 import { renderExampleConfig } from "./config/example.js";
 import { ConfigError, loadConfig } from "./config/load.js";
@@ -26,6 +27,7 @@ Commands:
                           check step by step how Cairn reaches the homeserver SERVER (e.g.
                           example.org) with the config's TLS and IP deny-list settings; exit
                           code 0 when it is reachable
+  invites list|revoke     third-party invitations ("cairn invites help" for details)
   --version               print Cairn's version
   help                    print this text
 `;
@@ -115,6 +117,16 @@ async function main(argv: string[]): Promise<void> {
         return;
       }
       process.exitCode = await peersCommand(args, {
+        out: (text) => process.stdout.write(text),
+        err: (text) => process.stderr.write(text),
+      });
+      return;
+    case "invites":
+      if (args[0] === "help" || args[0] === "--help") {
+        process.stdout.write(INVITES_USAGE);
+        return;
+      }
+      process.exitCode = await invitesCommand(args, {
         out: (text) => process.stdout.write(text),
         err: (text) => process.stderr.write(text),
       });

@@ -21,6 +21,7 @@ import { systemResolver } from "./federation/dns.js";
 import { createDenyListFetch, fetchLike } from "./federation/fetch.js";
 import { createXMatrixVerifier } from "./federation/xmatrix.js";
 import { startPeriodic } from "./jobs/periodic.js";
+import { inviteExpiryJob } from "./jobs/invite-expiry.js";
 import { sessionCleanupJob } from "./jobs/session-cleanup.js";
 import { createLogger } from "./log.js";
 import { createMetrics } from "./metrics/metrics.js";
@@ -148,7 +149,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const pidfile = config.general.pidfilePath === "" ? null : resolve(config.general.pidfilePath);
   if (pidfile) writeFileSync(pidfile, `${process.pid}\n`);
   log.info({ url: clientUrl, server: config.general.serverName, engine: store.engine }, "Cairn is serving");
-  const jobs = startPeriodic([sessionCleanupJob(deps)], { leases: store.leases, clock: deps.clock, log });
+  const jobs = startPeriodic([sessionCleanupJob(deps), inviteExpiryJob(deps)], {
+    leases: store.leases,
+    clock: deps.clock,
+    log,
+  });
 
   const drainMs = options.drainMs ?? 10_000;
   let closing: Promise<void> | null = null;

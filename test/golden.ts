@@ -61,7 +61,7 @@ export interface Golden {
       private_key_param_urlsafe_base64: string;
       public_key_urlsafe_base64: string;
     };
-    invite_token_row: { sender: string; token: string };
+    invite_token_row: { medium: string; address: string; room_id: string; sender: string; token: string };
     request_body: { private_key: string; token: string; mxid: string };
     canonical_json_signed: Text;
     response: { status: number; body: Text };

@@ -38,6 +38,7 @@ export function buildConfig(ctx: BuildContext): BuiltConfig {
       pushBatchSize: ctx.reader.int("replication", "push_batch_size", 1, 10_000),
       maxBackoffMs: ctx.reader.int("replication", "max_backoff_ms", 10, 86_400_000),
     },
+    invites: { expiryDays: ctx.reader.int("invites", "expiry_days", 1, 36_500) },
     http: buildHttp(ctx),
     email: buildEmail(ctx.reader, ctx.casefold),
     sms: buildSms(ctx.reader),

@@ -56,6 +56,15 @@ export const SCHEMA: readonly KeySpec[] = [
     "Longest wait before retrying a peer whose pushes keep failing (the wait doubles from push_interval_ms).",
     { ...notWritten, cairn: true },
   ),
+  // Cairn: [invites]
+  key(
+    "invites",
+    "expiry_days",
+    "30",
+    "int",
+    "Days a third-party invitation stays pending: after that its token no longer signs, its ephemeral key is no longer valid, it is not delivered on bind, and it is deleted. Invitations Sydent stored expire this long after they were received.",
+    { ...notWritten, cairn: true },
+  ),
   // [peer.<name>]
   key(
     "peer.<name>",

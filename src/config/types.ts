@@ -53,6 +53,10 @@ export interface Config {
     /** Cairn: `[replication] max_backoff_ms`, the cap of a failing peer's retry delay. */
     maxBackoffMs: number;
   };
+  invites: {
+    /** Cairn: `[invites] expiry_days`, how long a pending invitation lasts. */
+    expiryDays: number;
+  };
   http: {
     clientBindAddress: string;
     clientPort: number;

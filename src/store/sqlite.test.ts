@@ -44,6 +44,9 @@ test("a new file gets Sydent's schema byte for byte, Cairn's objects aside, and 
       .pluck()
       .all();
     assert.deepEqual(cairn, [
+      "cairn_invite_keys",
+      "cairn_invite_keys_expires_at",
+      "cairn_invite_keys_public_key",
       "cairn_leases",
       "cairn_schema",
       "cairn_session_next_links",

@@ -5,6 +5,7 @@ import { associationTests } from "./suite/associations.js";
 import { hashingTests } from "./suite/hashing.js";
 import type { OpenStore } from "./suite/harness.js";
 import { storeTester } from "./suite/harness.js";
+import { inviteLifecycleTests } from "./suite/invite-lifecycle.js";
 import { accountTests, inviteTests } from "./suite/invites-accounts.js";
 import { leaseTests } from "./suite/leases.js";
 import { lookupTests } from "./suite/lookups.js";
@@ -24,6 +25,7 @@ export function runStoreSuite(name: string, open: OpenStore, skip: string | fals
     describe("lookups", { concurrency }, () => lookupTests(t));
     describe("hashing", { concurrency }, () => hashingTests(t));
     describe("invites", { concurrency }, () => inviteTests(t));
+    describe("invite lifecycle", { concurrency }, () => inviteLifecycleTests(t));
     describe("accounts", { concurrency }, () => accountTests(t));
     describe("peers", { concurrency }, () => peerTests(t));
     describe("transactions", { concurrency }, () => transactionTests(t));

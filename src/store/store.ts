@@ -150,19 +150,59 @@ export interface NewInvite extends Threepid {
   ephemeralPublicKey: string;
   /** Seconds; also the ephemeral key's persistence time. */
   receivedTs: number;
+  /** Milliseconds: when the invitation and its ephemeral key lapse. */
+  expiresAt: number;
+}
+
+/**
+ * What decides whether an invitation (and its ephemeral key) is still valid: one stored by Cairn
+ * until its own `expiresAt`; one stored by Sydent (no expiry of its own) until `legacyLifetimeMs`
+ * after it was received (its key: after the key's persistence time). No timestamp: expired.
+ */
+export interface InviteValidity {
+  /** Milliseconds. */
+  now: number;
+  legacyLifetimeMs: number;
+}
+
+export interface ListedInvite extends Invite {
+  /** Milliseconds; null for an invitation Sydent stored. */
+  expiresAt: number | null;
+  /** The ephemeral public key, when Cairn stored the invitation and the key still exists. */
+  publicKey: string | null;
+  /** How often `pubkey/ephemeral/isvalid` found that key valid (Sydent's verify_count). */
+  keyChecks: number | null;
+}
+
+export interface InviteFilter {
+  /** Exact (already case-folded) address. */
+  address?: string;
+  roomId?: string;
+  /** Tokens starting with these letters (case-sensitive). */
+  tokenPrefix?: string;
 }
 
 export interface InviteStore {
-  /** Stores the ephemeral public key, then the invite token, atomically. */
+  /** Stores the ephemeral public key, the invite token and the link between them, atomically. */
   add(invite: NewInvite): Promise<void>;
-  /** Invites for the 3PID not yet delivered (sent_ts null), in insertion order. */
-  pending(threepid: Threepid): Promise<Invite[]>;
+  /** Valid invites for the 3PID not yet delivered (sent_ts null), in insertion order. */
+  pending(threepid: Threepid, validity: InviteValidity): Promise<Invite[]>;
   /** Sets sent_ts (seconds) on every invite for the 3PID. */
   markSent(threepid: Threepid, sentTs: number): Promise<void>;
   deleteFor(threepid: Threepid): Promise<number>;
-  senderForToken(token: string): Promise<string | undefined>;
-  /** Counts a validity check of an ephemeral key; returns whether the key exists. */
-  checkEphemeralKey(publicKey: string): Promise<boolean>;
+  /** The sender of the valid invite with this token (delivered or not). */
+  senderForToken(token: string, validity: InviteValidity): Promise<string | undefined>;
+  /** Whether the ephemeral key exists and is valid; a check that finds it valid is counted (verify_count). */
+  checkEphemeralKey(publicKey: string, validity: InviteValidity): Promise<boolean>;
+  /** Every invite (valid or not) matching the filter, in insertion order. */
+  list(filter: InviteFilter): Promise<ListedInvite[]>;
+  /**
+   * Deletes the invite(s) with this token and, when Cairn stored them, their ephemeral key, at
+   * once. Returns the number of invites deleted.
+   */
+  revoke(token: string): Promise<number>;
+  /** Deletes expired invites and ephemeral keys (and their links); returns how many of each. */
+  deleteExpired(validity: InviteValidity): Promise<{ invites: number; keys: number }>;
 }
 
 export interface Account {

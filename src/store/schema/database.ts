@@ -114,6 +114,13 @@ export interface CairnSessionNextLinksTable {
   next_link: string;
 }
 
+export interface CairnInviteKeysTable {
+  token: string;
+  public_key: string;
+  /** Milliseconds. */
+  expires_at: number;
+}
+
 export interface Database {
   threepid_validation_sessions: ThreepidValidationSessionsTable;
   threepid_token_auths: ThreepidTokenAuthsTable;
@@ -130,4 +137,5 @@ export interface Database {
   cairn_schema: CairnSchemaTable;
   cairn_leases: CairnLeasesTable;
   cairn_session_next_links: CairnSessionNextLinksTable;
+  cairn_invite_keys: CairnInviteKeysTable;
 }

@@ -61,6 +61,12 @@ export const postgresSteps: readonly (readonly string[])[] = [
     "CREATE TABLE cairn_session_next_links (sid bigint NOT NULL, next_link text NOT NULL)",
     "CREATE INDEX cairn_session_next_links_sid ON cairn_session_next_links (sid)",
   ],
+  [
+    `CREATE TABLE cairn_invite_keys (token text NOT NULL PRIMARY KEY, public_key text NOT NULL,
+      expires_at bigint NOT NULL)`,
+    "CREATE UNIQUE INDEX cairn_invite_keys_public_key ON cairn_invite_keys (public_key)",
+    "CREATE INDEX cairn_invite_keys_expires_at ON cairn_invite_keys (expires_at)",
+  ],
 ];
 
 /**

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import type { NewInvite } from "../store.js";
+import type { InviteValidity, NewInvite } from "../store.js";
 import type { StoreTest } from "./harness.js";
 import { now } from "./harness.js";
 
 const grace = { medium: "email", address: "grace@x" };
 const nowS = Math.floor(now / 1000);
+const valid: InviteValidity = { now, legacyLifetimeMs: 1000 };
 
 function invite(token: string, key: string, fields: Partial<NewInvite> = {}): NewInvite {
   return {
@@ -14,6 +15,7 @@ function invite(token: string, key: string, fields: Partial<NewInvite> = {}): Ne
     token,
     ephemeralPublicKey: key,
     receivedTs: nowS,
+    expiresAt: now + 1000,
     ...fields,
   };
 }
@@ -23,7 +25,7 @@ export function inviteTests(t: StoreTest): void {
     await store.invites.add(invite("t1", "k1"));
     await store.invites.add(invite("t2", "k2", { roomId: "!s:x", sender: "@bob:x", receivedTs: nowS + 1 }));
     await store.invites.add(invite("t3", "k3", { address: "other@x" }));
-    const pending = await store.invites.pending(grace);
+    const pending = await store.invites.pending(grace, valid);
     assert.deepEqual(
       pending.map(({ id: _id, ...rest }) => rest),
       [
@@ -32,27 +34,27 @@ export function inviteTests(t: StoreTest): void {
       ],
     );
     await store.invites.markSent(grace, nowS + 5);
-    assert.deepEqual(await store.invites.pending(grace), []);
-    assert.equal((await store.invites.pending({ medium: "email", address: "other@x" })).length, 1);
+    assert.deepEqual(await store.invites.pending(grace, valid), []);
+    assert.equal((await store.invites.pending({ medium: "email", address: "other@x" }, valid)).length, 1);
     // Delivered tokens still sign (sign-ed25519 works until the row is deleted).
-    assert.equal(await store.invites.senderForToken("t2"), "@bob:x");
+    assert.equal(await store.invites.senderForToken("t2", valid), "@bob:x");
     assert.equal(await store.invites.deleteFor(grace), 2);
-    assert.equal(await store.invites.senderForToken("t2"), undefined);
-    assert.equal(await store.invites.senderForToken("t3"), "@alice:x");
+    assert.equal(await store.invites.senderForToken("t2", valid), undefined);
+    assert.equal(await store.invites.senderForToken("t3", valid), "@alice:x");
   });
 
   t("ephemeral keys are checked (and counted) by exact value", async (store) => {
     await store.invites.add(invite("t1", "key-A"));
-    assert.equal(await store.invites.checkEphemeralKey("key-A"), true);
-    assert.equal(await store.invites.checkEphemeralKey("key-A"), true);
-    assert.equal(await store.invites.checkEphemeralKey("key-a"), false);
+    assert.equal(await store.invites.checkEphemeralKey("key-A", valid), true);
+    assert.equal(await store.invites.checkEphemeralKey("key-A", valid), true);
+    assert.equal(await store.invites.checkEphemeralKey("key-a", valid), false);
   });
 
   t("an invite is stored with its key or not at all", async (store) => {
     await store.invites.add(invite("t1", "same-key"));
     await assert.rejects(store.invites.add(invite("t2", "same-key")));
-    assert.equal(await store.invites.senderForToken("t2"), undefined);
-    assert.equal((await store.invites.pending(grace)).length, 1);
+    assert.equal(await store.invites.senderForToken("t2", valid), undefined);
+    assert.equal((await store.invites.pending(grace, valid)).length, 1);
   });
 }
 
