@@ -39,7 +39,7 @@ export async function serveCairn(
   options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
 ): Promise<CairnProcess & { url: string; stop(signal?: NodeJS.Signals): Promise<number | null> }> {
   const proc = runCairn(["serve", ...args], options);
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     const line = proc
       .output()
