@@ -119,6 +119,26 @@ describe("bind: v2 and the errors of behaviour §1.12", () => {
     });
   });
 
+  test("peers are poked after each committed change, not after an unbind that changed nothing", async () => {
+    let pokes = 0;
+    const b = await bindingApp({}, { replication: { poke: () => pokes++ } });
+    try {
+      const sid = await emailSession(b, "pat@example.org", "s1");
+      const mxid = "@pat:example.org";
+      assert.equal((await post(b, `${V1}/3pid/bind`, { sid, client_secret: "s1", mxid })).statusCode, 200);
+      assert.equal(pokes, 1);
+      const threepid = { medium: "email", address: "pat@example.org" };
+      const unbind = (who: string) =>
+        post(b, `${V1}/3pid/unbind`, { sid, client_secret: "s1", threepid, mxid: who });
+      assert.equal((await unbind("@other:example.org")).statusCode, 200);
+      assert.equal(pokes, 1);
+      assert.equal((await unbind(mxid)).statusCode, 200);
+      assert.equal(pokes, 2);
+    } finally {
+      await b.close();
+    }
+  });
+
   test("v1 binds any mxid string, as Sydent", async () => {
     await withApp("sqlite", async (b) => {
       const sid = await emailSession(b, "dan@example.org", "s1");
