@@ -22,6 +22,7 @@ import { createDenyListFetch, fetchLike } from "./federation/fetch.js";
 import { createXMatrixVerifier } from "./federation/xmatrix.js";
 import { startPeriodic } from "./jobs/periodic.js";
 import { inviteExpiryJob } from "./jobs/invite-expiry.js";
+import { createOnbindDelivery, type OnbindDelivery } from "./jobs/onbind-delivery.js";
 import { sessionCleanupJob } from "./jobs/session-cleanup.js";
 import { createLogger } from "./log.js";
 import { createMetrics } from "./metrics/metrics.js";
@@ -88,6 +89,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const clock = systemClock;
   const metrics = createMetrics();
   let replication: RunningReplication | null = null;
+  let onbind: OnbindDelivery | null = null;
   const resolver = systemResolver(random);
   const federation = federationClientFromConfig(config, { resolver, clock, random });
   // SMS providers are reached through the same IP deny-list (§7.7), with full TLS checks and
@@ -112,6 +114,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics, fetch: fetchLike(smsFetch) }),
     pepper,
     replication: { poke: () => replication?.poke() },
+    onbind: { kick: () => onbind?.kick() },
     rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
   };
 
@@ -167,6 +170,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const pidfile = config.general.pidfilePath === "" ? null : resolve(config.general.pidfilePath);
   if (pidfile) writeFileSync(pidfile, `${process.pid}\n`);
   log.info({ url: clientUrl, server: config.general.serverName, engine: store.engine }, "Cairn is serving");
+  onbind = createOnbindDelivery(deps);
+  onbind.start();
   const jobs = startPeriodic([sessionCleanupJob(deps), inviteExpiryJob(deps)], {
     leases: store.leases,
     clock: deps.clock,
@@ -185,7 +190,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await Promise.all([client.close(), internal?.close(), replication?.close(drainMs)]);
       clearTimeout(timer);
       metricsServer?.close();
-      await jobs.stop();
+      await Promise.all([jobs.stop(), onbind?.stop()]);
       await Promise.all([federation.close(), smsFetch.close()]);
       await store.close();
       if (pidfile) rmSync(pidfile, { force: true });
