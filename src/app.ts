@@ -55,9 +55,9 @@ export function baseApp(
   return app;
 }
 
-/** The client API: every route of the Identity Service API Cairn serves. */
-export function buildApp(deps: Deps): FastifyInstance {
-  const app = baseApp(deps.log, CLIENT_BODY_LIMIT);
+/** The client API: every route of the Identity Service API Cairn serves (over HTTPS with `serverFactory`). */
+export function buildApp(deps: Deps, serverFactory?: FastifyServerFactory): FastifyInstance {
+  const app = baseApp(deps.log, CLIENT_BODY_LIMIT, serverFactory);
   installCors(app);
   installHttpMetrics(app, deps.metrics);
   const route = createRouter(app, { enableV1: deps.config.general.enableV1Access, auth: deps.auth });
