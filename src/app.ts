@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory } from "fastify";
 import type { FastifyBaseLogger } from "fastify";
 import type { Deps } from "./deps.js";
+import { createClientIp } from "./http/client-ip.js";
 import { installCors } from "./http/cors.js";
 import { decodeColons, installErrorHandling, sendFrameworkError } from "./http/error-handler.js";
 import { installRequestLog } from "./http/request-log.js";
@@ -88,7 +89,7 @@ export function buildApp(deps: Deps, serverFactory?: FastifyServerFactory): Fast
   const sessions = {
     ...deps,
     clientHttpBase: deps.config.http.clientHttpBase,
-    obeyXForwardedFor: deps.config.http.obeyXForwardedFor,
+    clientIp: createClientIp(deps.config.http),
     smsConfig: deps.config.sms,
   };
   emailRoutes(route, sessions);

@@ -115,6 +115,11 @@ function buildHttp({ reader, cwd, fs }: BuildContext): Config["http"] {
     const [set, unset] = reader.string(h, certKey) === "" ? [keyKey, certKey] : [certKey, keyKey];
     reader.fail(h, set, `HTTPS needs both a certificate and a key: set ${unset} too, or neither`);
   }
+  const obeyXForwardedFor = reader.bool(h, "obey_x_forwarded_for");
+  const trustedProxies = cidrList(reader, h, "trusted_proxies");
+  if (trustedProxies.length > 0 && !obeyXForwardedFor) {
+    reader.warn(h, "trusted_proxies", "unused: X-Forwarded-For is ignored unless obey_x_forwarded_for is on");
+  }
   return {
     clientBindAddress: reader.string(h, "clientapi.http.bind_address"),
     clientPort: reader.port(h, "clientapi.http.port"),
@@ -126,8 +131,8 @@ function buildHttp({ reader, cwd, fs }: BuildContext): Config["http"] {
     clientKeyFile: pemFile(keyKey, "private key", PRIVATE_KEY),
     replicationBindAddress: reader.string(h, "replication.https.bind_address"),
     replicationPort: reader.port(h, "replication.https.port"),
-    obeyXForwardedFor: reader.bool(h, "obey_x_forwarded_for"),
-    trustedProxies: cidrList(reader, h, "trusted_proxies"),
+    obeyXForwardedFor,
+    trustedProxies,
     federationVerifyCerts: reader.bool(h, "federation.verifycerts"),
     clientHttpBase: reader.string(h, "client_http_base"),
     verifyResponseTemplate: reader.optional(h, "verify_response_template") ?? null,
