@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory } from "fastify";
 import type { FastifyBaseLogger } from "fastify";
 import type { Deps } from "./deps.js";
+import { createClientIp } from "./http/client-ip.js";
 import { installCors } from "./http/cors.js";
 import { decodeColons, installErrorHandling, sendFrameworkError } from "./http/error-handler.js";
 import { installRequestLog } from "./http/request-log.js";
@@ -56,9 +57,9 @@ export function baseApp(
   return app;
 }
 
-/** The client API: every route of the Identity Service API Cairn serves. */
-export function buildApp(deps: Deps): FastifyInstance {
-  const app = baseApp(deps.log, CLIENT_BODY_LIMIT);
+/** The client API: every route of the Identity Service API Cairn serves (over HTTPS with `serverFactory`). */
+export function buildApp(deps: Deps, serverFactory?: FastifyServerFactory): FastifyInstance {
+  const app = baseApp(deps.log, CLIENT_BODY_LIMIT, serverFactory);
   installCors(app);
   installHttpMetrics(app, deps.metrics);
   const route = createRouter(app, { enableV1: deps.config.general.enableV1Access, auth: deps.auth });
@@ -89,7 +90,7 @@ export function buildApp(deps: Deps): FastifyInstance {
   const sessions = {
     ...deps,
     clientHttpBase: deps.config.http.clientHttpBase,
-    obeyXForwardedFor: deps.config.http.obeyXForwardedFor,
+    clientIp: createClientIp(deps.config.http),
     smsConfig: deps.config.sms,
   };
   emailRoutes(route, sessions);

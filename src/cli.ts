@@ -70,6 +70,8 @@ async function serve(args: string[]): Promise<void> {
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
+  // Node would end the process on SIGHUP; Cairn reloads its client certificate instead.
+  process.on("SIGHUP", () => server.reload());
 }
 
 async function doctor(args: string[]): Promise<void> {

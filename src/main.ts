@@ -25,6 +25,7 @@ import { inviteExpiryJob } from "./jobs/invite-expiry.js";
 import { createOnbindDelivery, type OnbindDelivery } from "./jobs/onbind-delivery.js";
 import { sessionCleanupJob } from "./jobs/session-cleanup.js";
 import { createLogger } from "./log.js";
+import { clientTls, ClientTlsError } from "./http/tls-listener.js";
 import { createMetrics } from "./metrics/metrics.js";
 import { startMetricsServer } from "./metrics/server.js";
 import type { ConnectTo } from "./replication/push-client.js";
@@ -45,6 +46,8 @@ export interface RunningServer {
   replicationUrl: string | null;
   /** Stops accepting, waits for in-flight requests (at most `drainMs`), closes the store. */
   close(): Promise<void>;
+  /** SIGHUP: re-reads the client API certificate and key, if HTTPS is on. */
+  reload(): void;
 }
 
 export interface StartOptions {
@@ -76,6 +79,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   for (const warning of loaded.warnings) log.warn(warning);
   if (loaded.written) log.info({ file: config.path, why: loaded.written }, "wrote the config file");
   const terms = await openTermsFile(config, systemClock, log);
+  let tls;
+  try {
+    tls = clientTls(config.http, log);
+  } catch (err) {
+    if (err instanceof ClientTlsError) throw new StartupError(err.message);
+    throw err;
+  }
 
   let store;
   try {
@@ -87,7 +97,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const random = cryptoRandom;
   const pepper = await loadOrCreatePepper(store.hashing, random);
   const clock = systemClock;
-  const metrics = createMetrics();
+  const metrics = createMetrics({ connections: store.connections });
   let replication: RunningReplication | null = null;
   let onbind: OnbindDelivery | null = null;
   const resolver = systemResolver(random);
@@ -118,10 +128,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
   };
 
-  const client = buildApp(deps);
+  const client = buildApp(deps, tls?.serverFactory);
   let clientUrl: string;
   try {
     clientUrl = await listen(client, config.http.clientBindAddress, config.http.clientPort, "client API");
+    // Fastify names the listener http: it does not know the server it was given speaks TLS.
+    if (tls) clientUrl = clientUrl.replace(/^http:/, "https:");
   } catch (err) {
     await store.close();
     throw err;
@@ -198,5 +210,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       log.flush();
     })());
   const replicationUrl = replication?.listener?.url ?? null;
-  return { deps, client, clientUrl, internalUrl, replicationUrl, close };
+  const reload = () => {
+    if (tls) tls.reload();
+    else log.info("SIGHUP: the client API is plain HTTP, nothing to reload");
+  };
+  return { deps, client, clientUrl, internalUrl, replicationUrl, close, reload };
 }

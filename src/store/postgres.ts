@@ -41,6 +41,12 @@ export async function openPostgresPool(options: PostgresOptions): Promise<pg.Poo
   const types = new pg.TypeOverrides();
   types.setTypeParser(pg.types.builtins.INT8, Number);
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize, types });
+  // A connection that breaks (database restart, network cut) emits "error": on the pool when it
+  // was idle, on the client when it was checked out between two queries (as in a transaction).
+  // Unheard, either would end the process. The query in progress fails where it was made; the pool
+  // drops the broken connection and the next query opens a new one (/_cairn/ready reports outages).
+  pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   try {
     await migratePostgres(pool);
     return pool;
@@ -53,9 +59,14 @@ export async function openPostgresPool(options: PostgresOptions): Promise<pg.Poo
 export async function openPostgresStore(options: PostgresOptions): Promise<Store> {
   const pool = await openPostgresPool(options);
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return createSqlStore(kysely, postgresDialect, async () => {
-    await kysely.destroy();
-    // Kysely ends the pool only if it ever used it.
-    if (!pool.ending && !pool.ended) await pool.end();
-  });
+  return createSqlStore(
+    kysely,
+    postgresDialect,
+    async () => {
+      await kysely.destroy();
+      // Kysely ends the pool only if it ever used it.
+      if (!pool.ending && !pool.ended) await pool.end();
+    },
+    () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  );
 }
