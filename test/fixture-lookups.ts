@@ -68,7 +68,10 @@ export async function checkCurrentBulkLookups(store: Store): Promise<void> {
     return { medium, address };
   });
   const mappings = Object.fromEntries(
-    (await store.associations.bulkLookup(queried, lookupNow)).map((m) => [`${m.address} ${m.medium}`, m.mxid]),
+    (await store.associations.bulkLookup(queried, lookupNow)).map((m) => [
+      `${m.address} ${m.medium}`,
+      m.mxid,
+    ]),
   );
   assert.deepEqual(mappings, none.response.mappings);
 }

@@ -84,7 +84,11 @@ const copiedTables: readonly CopiedTable[] = [
     columns: ["id", "medium", "address", "room_id", "sender", "token", "received_ts", "sent_ts"],
     identity: true,
   },
-  { name: "ephemeral_public_keys", columns: ["id", "public_key", "verify_count", "persistence_ts"], identity: true },
+  {
+    name: "ephemeral_public_keys",
+    columns: ["id", "public_key", "verify_count", "persistence_ts"],
+    identity: true,
+  },
   { name: "cairn_invite_keys", columns: ["token", "public_key", "expires_at"], identity: false },
 ];
 
@@ -166,7 +170,9 @@ async function copyTable(
       await insertBatch(client, table.name, columns, values, progress);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      throw new ImportError(`copying ${table.name} (SQLite rowids up to ${progress.lastRowid}) failed: ${reason}`);
+      throw new ImportError(
+        `copying ${table.name} (SQLite rowids up to ${progress.lastRowid}) failed: ${reason}`,
+      );
     }
     onBatch?.(table.name, progress.copied);
   }
@@ -193,7 +199,8 @@ async function settlePepper(store: Store, client: pg.ClientBase, options: Import
 
 async function copyAll(source: ImportSource, client: pg.ClientBase, options: ImportOptions): Promise<void> {
   const tables = copiedTables.filter((table) => source.tables.has(table.name));
-  for (const table of tables) await copyTable(source, client, table, options.batchSize ?? 1000, options.onBatch);
+  for (const table of tables)
+    await copyTable(source, client, table, options.batchSize ?? 1000, options.onBatch);
   const sequences = new Map<string, number>(
     source.tables.has("sqlite_sequence")
       ? (source.db.prepare("SELECT name, seq FROM sqlite_sequence").raw().all() as [string, number][])
@@ -232,19 +239,29 @@ export async function importSydent(options: ImportOptions): Promise<ImportReport
   const postgres = postgresStoreOnPool(pool);
   try {
     const client = await pool.connect().catch((err: unknown) => {
-      throw new ImportError(`cannot connect to PostgreSQL: ${err instanceof Error ? err.message : String(err)}`);
+      throw new ImportError(
+        `cannot connect to PostgreSQL: ${err instanceof Error ? err.message : String(err)}`,
+      );
     });
     try {
       const lockKey = "hashtextextended('cairn.import-sydent.' || coalesce(current_schema(), ''), 0)";
-      const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${lockKey}) AS locked`);
-      if (rows[0]?.locked !== true) throw new ImportError("another import-sydent is running into this database");
+      const { rows } = await client.query<{ locked: boolean }>(
+        `SELECT pg_try_advisory_lock(${lockKey}) AS locked`,
+      );
+      if (rows[0]?.locked !== true)
+        throw new ImportError("another import-sydent is running into this database");
       const { resuming } = await checkTarget(client);
       await migratePostgres(pool);
       await createProgressTable(client);
       await settlePepper(sqlite, client, options);
       await copyAll(source, client, options);
       const result = await verify(source, sqlite, postgres, client, options.now);
-      return { fileVersion: source.fileVersion, upgradedInMemory: source.inMemory, resumed: resuming, ...result };
+      return {
+        fileVersion: source.fileVersion,
+        upgradedInMemory: source.inMemory,
+        resumed: resuming,
+        ...result,
+      };
     } finally {
       // Ending the session releases the advisory lock.
       client.release(true);

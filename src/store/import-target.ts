@@ -114,7 +114,11 @@ export async function insertBatch(
  * Moves the identity sequence of `table` past both its highest id and SQLite's AUTOINCREMENT counter
  * (`sqlite_sequence`, which can be higher): local ids are the replication sequence and are never reused.
  */
-export async function resetSequence(client: pg.ClientBase, table: string, sqliteSequence: number): Promise<void> {
+export async function resetSequence(
+  client: pg.ClientBase,
+  table: string,
+  sqliteSequence: number,
+): Promise<void> {
   const { rows } = await client.query<{ max: string | null }>(`SELECT max(id) AS max FROM ${quote(table)}`);
   const last = Math.max(Number(rows[0]?.max ?? 0), sqliteSequence);
   await client.query("SELECT setval(pg_get_serial_sequence($1, 'id'), $2, $3)", [

@@ -60,7 +60,6 @@ export async function compareLookups(
     sqlite.store.associations.lookupHashes(hashes, now),
     postgres.associations.lookupHashes(hashes, now),
   ]);
-  if (!same(hashedA, hashedB))
-    differences.push(`hashed lookup of the ${hashes.length} sampled hashes`);
+  if (!same(hashedA, hashedB)) differences.push(`hashed lookup of the ${hashes.length} sampled hashes`);
   return { sampled: rows.length, differences };
 }
