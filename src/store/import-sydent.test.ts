@@ -280,6 +280,7 @@ for (const version of ["v0", "v1", "v2", "v3", "v4", "v5"]) {
         const report = await importSydent(options(file.path, schema.url));
         assert.equal(report.ok, true);
         assert.equal(report.upgradedInMemory, version !== "v5");
+        assert.equal(report.pepperCreated, ["v0", "v1", "v2"].includes(version));
         assert.deepEqual(
           report.counts.map((c) => c.sqlite),
           report.counts.map((c) => c.postgres),

@@ -119,6 +119,8 @@ export interface ImportReport {
   fileVersion: number;
   /** The file's schema was upgraded (or its pepper created) in memory. */
   upgradedInMemory: boolean;
+  /** The file had no pepper: one was created (or an earlier run's reused) and every row hashed with it. */
+  pepperCreated: boolean;
   /** An earlier, interrupted run was continued. */
   resumed: boolean;
   counts: TableCount[];
@@ -183,18 +185,22 @@ async function copyTable(
  * the pepper its first run copied. A re-run whose copied pepper differs from the file's is copying
  * another database and stops before mixing the two.
  */
-async function settlePepper(store: Store, client: pg.ClientBase, options: ImportOptions): Promise<void> {
+async function settlePepper(store: Store, client: pg.ClientBase, options: ImportOptions): Promise<boolean> {
   const { rows } = await client.query<{ lookup_pepper: string | null }>(
     "SELECT lookup_pepper FROM hashing_metadata ORDER BY id LIMIT 1",
   );
   const copied = rows[0]?.lookup_pepper ?? undefined;
   const own = await store.hashing.getPepper();
-  if (own === undefined) await store.hashing.setPepperAndRehash(copied ?? options.newPepper(), options.hash);
-  else if (copied !== undefined && copied !== own)
+  if (own === undefined) {
+    await store.hashing.setPepperAndRehash(copied ?? options.newPepper(), options.hash);
+    return true;
+  }
+  if (copied !== undefined && copied !== own)
     throw new ImportError(
       "the target holds a partial import of another database (its lookup pepper differs): " +
         "re-run with the same --from, or import into an empty database",
     );
+  return false;
 }
 
 async function copyAll(source: ImportSource, client: pg.ClientBase, options: ImportOptions): Promise<void> {
@@ -216,7 +222,7 @@ async function verify(
   postgres: Store,
   client: pg.ClientBase,
   now: number,
-): Promise<Omit<ImportReport, "fileVersion" | "upgradedInMemory" | "resumed">> {
+): Promise<Omit<ImportReport, "fileVersion" | "upgradedInMemory" | "pepperCreated" | "resumed">> {
   const counts: TableCount[] = [];
   for (const { name } of copiedTables.filter((table) => source.tables.has(table.name))) {
     const sqliteCount = Number(source.db.prepare(`SELECT count(*) FROM "${name}"`).pluck().get());
@@ -253,12 +259,13 @@ export async function importSydent(options: ImportOptions): Promise<ImportReport
       const { resuming } = await checkTarget(client);
       await migratePostgres(pool);
       await createProgressTable(client);
-      await settlePepper(sqlite, client, options);
+      const pepperCreated = await settlePepper(sqlite, client, options);
       await copyAll(source, client, options);
       const result = await verify(source, sqlite, postgres, client, options.now);
       return {
         fileVersion: source.fileVersion,
         upgradedInMemory: source.inMemory,
+        pepperCreated,
         resumed: resuming,
         ...result,
       };
