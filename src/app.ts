@@ -10,6 +10,7 @@ import { installRequestLog } from "./http/request-log.js";
 import { isEphemeralKeyValid } from "./domain/invites.js";
 import { createRouter } from "./http/route.js";
 import { accountRoutes } from "./http/routes/account.js";
+import { bindRoutes } from "./http/routes/bind.js";
 import { registerRoutes } from "./http/routes/register.js";
 import { installHttpMetrics } from "./metrics/http.js";
 import { healthRoutes } from "./http/routes/health.js";
@@ -95,5 +96,6 @@ export function buildApp(deps: Deps): FastifyInstance {
   msisdnRoutes(route, sessions);
   validated3pidRoutes(route, deps);
   inviteRoutes(route, deps);
+  bindRoutes(route, deps);
   return app;
 }
