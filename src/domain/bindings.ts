@@ -7,6 +7,7 @@ import { casefold } from "../crypto/casefold.js";
 import { lookupHash } from "../crypto/lookup-hash.js";
 import { MatrixError } from "../errors.js";
 import { localPush } from "../replication/local-push.js";
+import type { OnbindKick } from "../jobs/onbind-delivery.js";
 import type { Replication } from "../replication/service.js";
 import type { Transactional, Threepid } from "../store/store.js";
 import { enqueueOnbind, type OnbindDeps } from "./onbind.js";
@@ -21,6 +22,7 @@ export interface BindingDeps extends OnbindDeps {
   store: Transactional;
   pepper: string;
   replication: Replication;
+  onbind: OnbindKick;
 }
 
 export interface Binding extends Threepid {
@@ -55,6 +57,7 @@ export async function bind(deps: BindingDeps, binding: Binding): Promise<SignedA
     return enqueueOnbind(tx, deps, { mxid, association: associationFromLocal(local) });
   });
   deps.replication.poke();
+  deps.onbind.kick();
   return signed;
 }
 
