@@ -22,8 +22,10 @@ import { createDenyListFetch, fetchLike } from "./federation/fetch.js";
 import { createXMatrixVerifier } from "./federation/xmatrix.js";
 import { startPeriodic } from "./jobs/periodic.js";
 import { inviteExpiryJob } from "./jobs/invite-expiry.js";
+import { createOnbindDelivery, type OnbindDelivery } from "./jobs/onbind-delivery.js";
 import { sessionCleanupJob } from "./jobs/session-cleanup.js";
 import { createLogger } from "./log.js";
+import { clientTls, ClientTlsError } from "./http/tls-listener.js";
 import { createMetrics } from "./metrics/metrics.js";
 import { startMetricsServer } from "./metrics/server.js";
 import type { ConnectTo } from "./replication/push-client.js";
@@ -44,6 +46,8 @@ export interface RunningServer {
   replicationUrl: string | null;
   /** Stops accepting, waits for in-flight requests (at most `drainMs`), closes the store. */
   close(): Promise<void>;
+  /** SIGHUP: re-reads the client API certificate and key, if HTTPS is on. */
+  reload(): void;
 }
 
 export interface StartOptions {
@@ -75,6 +79,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   for (const warning of loaded.warnings) log.warn(warning);
   if (loaded.written) log.info({ file: config.path, why: loaded.written }, "wrote the config file");
   const terms = await openTermsFile(config, systemClock, log);
+  let tls;
+  try {
+    tls = clientTls(config.http, log);
+  } catch (err) {
+    if (err instanceof ClientTlsError) throw new StartupError(err.message);
+    throw err;
+  }
 
   let store;
   try {
@@ -86,8 +97,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const random = cryptoRandom;
   const pepper = await loadOrCreatePepper(store.hashing, random);
   const clock = systemClock;
-  const metrics = createMetrics();
+  const metrics = createMetrics({ connections: store.connections });
   let replication: RunningReplication | null = null;
+  let onbind: OnbindDelivery | null = null;
   const resolver = systemResolver(random);
   const federation = federationClientFromConfig(config, { resolver, clock, random });
   // SMS providers are reached through the same IP deny-list (§7.7), with full TLS checks and
@@ -112,13 +124,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics, fetch: fetchLike(smsFetch) }),
     pepper,
     replication: { poke: () => replication?.poke() },
+    onbind: { kick: () => onbind?.kick() },
     rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
   };
 
-  const client = buildApp(deps);
+  const client = buildApp(deps, tls?.serverFactory);
   let clientUrl: string;
   try {
     clientUrl = await listen(client, config.http.clientBindAddress, config.http.clientPort, "client API");
+    // Fastify names the listener http: it does not know the server it was given speaks TLS.
+    if (tls) clientUrl = clientUrl.replace(/^http:/, "https:");
   } catch (err) {
     await store.close();
     throw err;
@@ -167,6 +182,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const pidfile = config.general.pidfilePath === "" ? null : resolve(config.general.pidfilePath);
   if (pidfile) writeFileSync(pidfile, `${process.pid}\n`);
   log.info({ url: clientUrl, server: config.general.serverName, engine: store.engine }, "Cairn is serving");
+  onbind = createOnbindDelivery(deps);
+  onbind.start();
   const jobs = startPeriodic([sessionCleanupJob(deps), inviteExpiryJob(deps)], {
     leases: store.leases,
     clock: deps.clock,
@@ -185,7 +202,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await Promise.all([client.close(), internal?.close(), replication?.close(drainMs)]);
       clearTimeout(timer);
       metricsServer?.close();
-      await jobs.stop();
+      await Promise.all([jobs.stop(), onbind?.stop()]);
       await Promise.all([federation.close(), smsFetch.close()]);
       await store.close();
       if (pidfile) rmSync(pidfile, { force: true });
@@ -193,5 +210,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       log.flush();
     })());
   const replicationUrl = replication?.listener?.url ?? null;
-  return { deps, client, clientUrl, internalUrl, replicationUrl, close };
+  const reload = () => {
+    if (tls) tls.reload();
+    else log.info("SIGHUP: the client API is plain HTTP, nothing to reload");
+  };
+  return { deps, client, clientUrl, internalUrl, replicationUrl, close, reload };
 }

@@ -3,28 +3,22 @@
 // lookups read in the same transaction, so a bind answers lookups before its request returns, and
 // peers are poked once it has committed. Who may bind or unbind is decided here for sessions; the
 // homeserver proof (X-Matrix) is checked by the route, which holds the request.
-import type { Clock } from "../clock.js";
-import type { Config } from "../config/types.js";
 import { casefold } from "../crypto/casefold.js";
 import { lookupHash } from "../crypto/lookup-hash.js";
-import type { SigningKey } from "../crypto/signing-key.js";
 import { MatrixError } from "../errors.js";
 import { localPush } from "../replication/local-push.js";
 import type { Replication } from "../replication/service.js";
 import type { Transactional, Threepid } from "../store/store.js";
+import { enqueueOnbind, type OnbindDeps } from "./onbind.js";
 import { checkValidatedSession, getValidatedSession, sessionExpired, type SessionDeps } from "./sessions.js";
 import {
   ASSOCIATION_LIFETIME_MS,
   associationFromLocal,
-  signAssociation,
   type SignedAssociation,
 } from "./signed-association.js";
 
-export interface BindingDeps {
-  config: Pick<Config, "general">;
+export interface BindingDeps extends OnbindDeps {
   store: Transactional;
-  serverKey: SigningKey;
-  clock: Clock;
   pepper: string;
   replication: Replication;
 }
@@ -39,14 +33,15 @@ export function storedAddress(threepid: Threepid): string {
 }
 
 /**
- * Binds the 3PID to `mxid` (replacing any binding it had) and returns the signed association.
- * Values are not validated: the callers vouch for them (a validated session, or the operator).
+ * Binds the 3PID to `mxid` (replacing any binding it had) and returns the signed association,
+ * with the pending invitations it delivers; the homeserver's notification is queued in the same
+ * transaction. Values are not validated: the callers vouch for them (a session, or the operator).
  */
 export async function bind(deps: BindingDeps, binding: Binding): Promise<SignedAssociation> {
   const { medium, mxid } = binding;
   const address = storedAddress(binding);
   const now = deps.clock.now();
-  const row = await deps.store.transaction(async (tx) => {
+  const signed = await deps.store.transaction(async (tx) => {
     const local = await tx.associations.upsertLocal({
       medium,
       address,
@@ -57,10 +52,10 @@ export async function bind(deps: BindingDeps, binding: Binding): Promise<SignedA
       lookupHash: lookupHash(address, medium, deps.pepper),
     });
     await localPush({ ...deps, store: tx });
-    return local;
+    return enqueueOnbind(tx, deps, { mxid, association: associationFromLocal(local) });
   });
   deps.replication.poke();
-  return signAssociation(associationFromLocal(row), deps.config.general.serverName, deps.serverKey);
+  return signed;
 }
 
 /**
