@@ -103,21 +103,22 @@ describe("bind: v2 and the errors of behaviour §1.12", () => {
     });
   });
 
-  test("peers are poked after each committed change, not after an unbind that changed nothing", async () => {
+  test("after each committed change peers are poked (not after an unbind that changed nothing); a bind sends its onbind", async () => {
     let pokes = 0;
-    const b = await bindingApp({}, { replication: { poke: () => pokes++ } });
+    let kicks = 0;
+    const b = await bindingApp({}, { replication: { poke: () => pokes++ }, onbind: { kick: () => kicks++ } });
     try {
       const sid = await emailSession(b, "pat@example.org", "s1");
       const mxid = "@pat:example.org";
       assert.equal((await post(b, `${V1}/3pid/bind`, { sid, client_secret: "s1", mxid })).statusCode, 200);
-      assert.equal(pokes, 1);
+      assert.deepEqual([pokes, kicks], [1, 1]);
       const threepid = { medium: "email", address: "pat@example.org" };
       const unbind = (who: string) =>
         post(b, `${V1}/3pid/unbind`, { sid, client_secret: "s1", threepid, mxid: who });
       assert.equal((await unbind("@other:example.org")).statusCode, 200);
       assert.equal(pokes, 1);
       assert.equal((await unbind(mxid)).statusCode, 200);
-      assert.equal(pokes, 2);
+      assert.deepEqual([pokes, kicks], [2, 1]);
     } finally {
       await b.close();
     }
