@@ -85,6 +85,7 @@ export async function bindCommand(command: "bind" | "unbind", argv: string[], io
         log: createLogger(config.general),
         pepper: await loadOrCreatePepper(store.hashing, cryptoRandom),
         replication: noReplication,
+        // A running server's queue poll sends the homeserver notification.
         onbind: noOnbindKick,
       };
       await runBind(deps, command, args, io);

@@ -6,8 +6,8 @@
 import { casefold } from "../crypto/casefold.js";
 import { lookupHash } from "../crypto/lookup-hash.js";
 import { MatrixError } from "../errors.js";
-import { localPush } from "../replication/local-push.js";
 import type { OnbindKick } from "../jobs/onbind-delivery.js";
+import { localPush } from "../replication/local-push.js";
 import type { Replication } from "../replication/service.js";
 import type { Transactional, Threepid } from "../store/store.js";
 import { enqueueOnbind, type OnbindDeps } from "./onbind.js";
@@ -22,6 +22,7 @@ export interface BindingDeps extends OnbindDeps {
   store: Transactional;
   pepper: string;
   replication: Replication;
+  /** Sends the queued homeserver notification once the bind has committed. */
   onbind: OnbindKick;
 }
 
