@@ -3,7 +3,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "./app.js";
+import { buildApp, buildInternalApp } from "./app.js";
 import { systemClock } from "./clock.js";
 import { loadConfig } from "./config/load.js";
 import { systemLoadOptions } from "./config/system.js";
@@ -39,6 +39,8 @@ export interface RunningServer {
   client: FastifyInstance;
   /** Where the client API listens, e.g. `http://[::]:8090`. */
   clientUrl: string;
+  /** Where the internal API listens; null without `internalapi.http.port`. */
+  internalUrl: string | null;
   /** Where the replication listener listens (`https://...`); null when replication is not configured. */
   replicationUrl: string | null;
   /** Stops accepting, waits for in-flight requests (at most `drainMs`), closes the store. */
@@ -124,11 +126,26 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await store.close();
     throw err;
   }
+  const { internalBindAddress, internalPort } = config.http;
+  let internal: FastifyInstance | null = null;
+  let internalUrl: string | null = null;
+  if (internalPort !== null) {
+    internal = buildInternalApp(deps);
+    try {
+      internalUrl = await listen(internal, internalBindAddress, internalPort, "internal API");
+    } catch (err) {
+      await client.close();
+      await store.close();
+      throw err;
+    }
+    log.info({ url: internalUrl }, "internal API listening");
+  }
   try {
     const tls = loadReplicationTls(config.http, (path) => readFileSync(resolve(path), "utf8"), log);
     replication = await startReplication(deps, tls, { connectTo: options.replicationConnectTo });
   } catch (err) {
     await client.close();
+    await internal?.close();
     await store.close();
     if (err instanceof ReplicationTlsError) throw new StartupError(err.message);
     const { replicationBindAddress: host, replicationPort: port } = config.http;
@@ -142,6 +159,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           async (err: unknown) => {
             await replication?.close();
             await client.close();
+            await internal?.close();
             await store.close();
             throw new StartupError(
               `cannot listen for metrics on [${prometheusAddr}]:${prometheusPort}: ${err instanceof Error ? err.message : String(err)}`,
@@ -166,9 +184,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     (closing ??= (async () => {
       const timer = setTimeout(() => {
         client.server.closeAllConnections();
+        internal?.server.closeAllConnections();
         replication?.listener?.app.server.closeAllConnections();
       }, drainMs);
-      await Promise.all([client.close(), replication?.close(drainMs)]);
+      await Promise.all([client.close(), internal?.close(), replication?.close(drainMs)]);
       clearTimeout(timer);
       metricsServer?.close();
       await Promise.all([jobs.stop(), onbind?.stop()]);
@@ -179,5 +198,5 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       log.flush();
     })());
   const replicationUrl = replication?.listener?.url ?? null;
-  return { deps, client, clientUrl, replicationUrl, close };
+  return { deps, client, clientUrl, internalUrl, replicationUrl, close };
 }
