@@ -3,7 +3,7 @@
 // can go down and come back on the same port. Test deps reach it through the real federation client.
 import type { ServerResponse } from "node:http";
 import { ONBIND_PATH } from "../src/domain/onbind.js";
-import { testDeps, type Engine, type IniSections, type TestDeps } from "./deps.js";
+import { testDeps, type Engine, type IniSections, type TestDeps, type TestDepsOptions } from "./deps.js";
 import { loopbackCa } from "./federation.js";
 import {
   fakeResolver,
@@ -33,7 +33,9 @@ export interface OnbindHomeserver {
   up(): Promise<void>;
   /** Stops listening: connections are refused. */
   down(): Promise<void>;
-  /** Test deps whose federation client finds hs.example on loopback. */
+  /** Options of test deps whose federation client finds hs.example on loopback. */
+  depsOptions(engine?: Engine, conf?: IniSections): TestDepsOptions;
+  /** Test deps made with those options. */
   deps(engine?: Engine, conf?: IniSections): Promise<TestDeps>;
 }
 
@@ -64,12 +66,12 @@ export async function onbindHomeserver(options: { up: boolean }): Promise<Onbind
       await server?.close();
       server = null;
     },
-    deps: (engine = "sqlite", conf = {}) =>
-      testDeps({
-        engine,
-        conf: { ...conf, general: { "ip.whitelist": "127.0.0.1", ...conf.general } },
-        federation: { resolver: fakeResolver({ [HS_HOST]: ["127.0.0.1"] }), ca: [loopbackCa.cert] },
-      }),
+    depsOptions: (engine = "sqlite", conf = {}) => ({
+      engine,
+      conf: { ...conf, general: { "ip.whitelist": "127.0.0.1", ...conf.general } },
+      federation: { resolver: fakeResolver({ [HS_HOST]: ["127.0.0.1"] }), ca: [loopbackCa.cert] },
+    }),
+    deps: (engine, conf) => testDeps(homeserver.depsOptions(engine, conf)),
   };
   if (options.up) await homeserver.up();
   return homeserver;
