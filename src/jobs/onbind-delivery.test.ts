@@ -14,7 +14,13 @@ import { engines, FIXTURE_NOW, TEST_SERVER_NAME, type TestDeps } from "../../tes
 import { captureLog } from "../../test/log-capture.js";
 import { onbindHomeserver } from "../../test/onbind.js";
 import { tempDatabase } from "../../test/sqlite-files.js";
-import { createOnbindDelivery, FIRST_RETRY_MS, MAX_RETRY_MS, retryDelayMs } from "./onbind-delivery.js";
+import {
+  CLAIM_MS,
+  createOnbindDelivery,
+  FIRST_RETRY_MS,
+  MAX_RETRY_MS,
+  retryDelayMs,
+} from "./onbind-delivery.js";
 
 const ADDRESS = "invitee@example.org";
 const HOUR_MS = 60 * 60 * 1000;
@@ -109,6 +115,22 @@ for (const engine of engines()) {
         assert.deepEqual(await deps.store.invites.list({ address: ADDRESS }), [], "delete_tokens_on_bind");
         assert.equal(await metric(deps, "cairn_onbind_deliveries_total", "delivered"), 1);
         assert.equal(await metric(deps, "cairn_onbind_queue_depth"), 0);
+      } finally {
+        await deps.cleanup();
+        await hs.down();
+      }
+    });
+
+    test("senders of several instances on one database send each notification once", async () => {
+      const hs = await onbindHomeserver({ up: true });
+      const deps = await hs.deps(engine);
+      try {
+        for (let i = 0; i < 30; i++) await bind(deps, hs.mxid(`user${i}`));
+        await Promise.all([sender(deps).runOnce(), sender(deps).runOnce(), sender(deps).runOnce()]);
+        const mxids = hs.received.map((r) => (JSON.parse(r.body) as { mxid: string }).mxid);
+        assert.equal(mxids.length, 30);
+        assert.equal(new Set(mxids).size, 30);
+        assert.equal(await deps.store.onbind.depth(), 0);
       } finally {
         await deps.cleanup();
         await hs.down();
@@ -265,6 +287,27 @@ describe("onbind delivery: settings, failures and restarts (sqlite)", () => {
       const warnings = captured.records().filter((r) => r.level === 40);
       assert.equal(warnings.length, 1);
       assert.equal(warnings[0]?.error, "HTTP 503");
+    } finally {
+      await deps.cleanup();
+      await hs.down();
+    }
+  });
+
+  test("a notification claimed by a process that died is sent once the claim lapses", async () => {
+    const hs = await onbindHomeserver({ up: true });
+    const deps = await hs.deps();
+    try {
+      await bind(deps, hs.mxid("invitee"));
+      // The dead process's claim.
+      assert.equal((await deps.store.onbind.claimDue(FIXTURE_NOW, 10, FIXTURE_NOW + CLAIM_MS)).length, 1);
+      const delivery = sender(deps);
+      deps.clock.set(FIXTURE_NOW + CLAIM_MS - 1);
+      await delivery.runOnce();
+      assert.equal(hs.received.length, 0);
+      deps.clock.set(FIXTURE_NOW + CLAIM_MS);
+      await delivery.runOnce();
+      assert.equal(hs.received.length, 1);
+      assert.equal(await deps.store.onbind.depth(), 0);
     } finally {
       await deps.cleanup();
       await hs.down();
