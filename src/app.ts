@@ -11,6 +11,7 @@ import { installRequestLog } from "./http/request-log.js";
 import { isEphemeralKeyValid } from "./domain/invites.js";
 import { createRouter } from "./http/route.js";
 import { accountRoutes } from "./http/routes/account.js";
+import { bindRoutes, internalBindRoutes } from "./http/routes/bind.js";
 import { registerRoutes } from "./http/routes/register.js";
 import { installHttpMetrics } from "./metrics/http.js";
 import { healthRoutes } from "./http/routes/health.js";
@@ -96,5 +97,18 @@ export function buildApp(deps: Deps, serverFactory?: FastifyServerFactory): Fast
   msisdnRoutes(route, sessions);
   validated3pidRoutes(route, deps);
   inviteRoutes(route, deps);
+  bindRoutes(route, deps);
+  return app;
+}
+
+/**
+ * The internal API (`internalapi.http.*`): bind and unbind without any proof, for the operator's
+ * own services; only network isolation protects it, as in Sydent.
+ */
+export function buildInternalApp(deps: Deps): FastifyInstance {
+  const app = baseApp(deps.log, CLIENT_BODY_LIMIT);
+  installCors(app);
+  installHttpMetrics(app, deps.metrics);
+  internalBindRoutes(createRouter(app, { enableV1: false, auth: deps.auth }), deps);
   return app;
 }

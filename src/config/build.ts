@@ -39,6 +39,7 @@ export function buildConfig(ctx: BuildContext): BuiltConfig {
       maxBackoffMs: ctx.reader.int("replication", "max_backoff_ms", 10, 86_400_000),
     },
     invites: { expiryDays: ctx.reader.int("invites", "expiry_days", 1, 36_500) },
+    onbind: { giveUpAfterHours: ctx.reader.int("onbind", "give_up_after_hours", 1, 8760) },
     http: buildHttp(ctx),
     email: buildEmail(ctx.reader, ctx.casefold),
     sms: buildSms(ctx.reader),

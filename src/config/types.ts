@@ -57,6 +57,10 @@ export interface Config {
     /** Cairn: `[invites] expiry_days`, how long a pending invitation lasts. */
     expiryDays: number;
   };
+  onbind: {
+    /** Cairn: `[onbind] give_up_after_hours`, how long a bind notification is retried. */
+    giveUpAfterHours: number;
+  };
   http: {
     clientBindAddress: string;
     clientPort: number;

@@ -9,6 +9,7 @@ import { SqlAssociations } from "./sql-associations.js";
 import { SqlHashing } from "./sql-hashing.js";
 import { SqlInvites } from "./sql-invites.js";
 import { SqlLeases } from "./sql-leases.js";
+import { SqlOnbind } from "./sql-onbind.js";
 import { SqlPeers } from "./sql-peers.js";
 import { SqlSessions } from "./sql-sessions.js";
 import type { PoolState, Store, Transactional } from "./store.js";
@@ -38,6 +39,7 @@ function view(ctx: SqlContext, inTransaction: boolean): Transactional {
     accounts: new SqlAccounts(ctx),
     peers: new SqlPeers(ctx),
     leases: new SqlLeases(ctx),
+    onbind: new SqlOnbind(ctx),
     transaction: (fn) =>
       inTransaction
         ? fn(self)
