@@ -1,6 +1,5 @@
 // buildApp(deps): the client-API Fastify instance with its error model, CORS, request log and
 // routes. No I/O happens here: main.ts opens the store, builds deps and listens.
-import { randomBytes } from "node:crypto";
 import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory } from "fastify";
 import type { FastifyBaseLogger } from "fastify";
 import type { Deps } from "./deps.js";
@@ -8,6 +7,8 @@ import { createClientIp } from "./http/client-ip.js";
 import { installCors } from "./http/cors.js";
 import { decodeColons, installErrorHandling, sendFrameworkError } from "./http/error-handler.js";
 import { installRequestLog } from "./http/request-log.js";
+import { genReqId, installRequestId } from "./http/request-id.js";
+import { REQUEST_ID_LABEL } from "./log.js";
 import { isEphemeralKeyValid } from "./domain/invites.js";
 import { createRouter } from "./http/route.js";
 import { accountRoutes } from "./http/routes/account.js";
@@ -39,9 +40,9 @@ export function baseApp(
   const app = Fastify({
     serverFactory,
     loggerInstance: log,
-    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "req" }),
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: REQUEST_ID_LABEL }),
     bodyLimit,
-    genReqId: () => randomBytes(8).toString("hex"),
+    genReqId,
     frameworkErrors: (error, _req, reply) => sendFrameworkError(error, reply),
     // Sydent percent-decodes path segments before matching; the router already decodes everything
     // but reserved characters, and of those only `:` occurs in our paths (`pubkey/ed25519%3A0`).
@@ -52,6 +53,7 @@ export function baseApp(
   // Bodies are kept raw; http/args.ts reads them by Sydent's rules (JSON, form or nothing).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+  installRequestId(app);
   installErrorHandling(app);
   installRequestLog(app);
   return app;

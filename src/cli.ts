@@ -2,6 +2,7 @@
 // The `cairn` command. With no arguments it serves, as Sydent's entry point does.
 import { readFileSync } from "node:fs";
 import { BIND_USAGE, bindCommand } from "./admin/bind-cli.js";
+import { IMPORT_USAGE, importSydentCommand } from "./admin/import-sydent-cli.js";
 import { INVITES_USAGE, invitesCommand } from "./admin/invites-cli.js";
 import { systemClock } from "./clock.js";
 import { renderExampleConfig } from "./config/example.js";
@@ -32,6 +33,9 @@ Commands:
   bind|unbind MEDIUM ADDRESS MXID [--config PATH]
                           bind a 3PID to a Matrix ID by hand, or remove that binding, without a
                           running server ("cairn bind help" for details)
+  import-sydent --from PATH --to URL
+                          copy a sydent.db into an empty PostgreSQL database, resumable and
+                          verified ("cairn import-sydent help" for details)
   --version               print Cairn's version
   help                    print this text
 `;
@@ -147,6 +151,17 @@ async function main(argv: string[]): Promise<void> {
         out: (text) => process.stdout.write(text),
         err: (text) => process.stderr.write(text),
       });
+      return;
+    case "import-sydent":
+      if (args[0] === "help" || args[0] === "--help") {
+        process.stdout.write(IMPORT_USAGE);
+        return;
+      }
+      process.exitCode = await importSydentCommand(
+        args,
+        { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
+        { clock: systemClock, random: cryptoRandom },
+      );
       return;
     case "--version":
     case "version":

@@ -16,7 +16,7 @@ export const SERVER_KEYS: readonly KeySpec[] = [
     "log.path",
     "",
     "path",
-    "Log file, rotated daily at midnight. Empty: log to standard error.",
+    "Log file (JSON lines), moved to <path>.YYYY-MM-DD at local midnight, 365 old files kept. Empty: log to standard error.",
   ),
   key(
     "general",
