@@ -1,6 +1,7 @@
 // `cairn bind` / `cairn unbind` (Sydent's `sydent-bind` script): bind or unbind a 3PID by hand in
 // the database sydent.conf names, with no proof and no running server needed. The change is made
 // as the internal API makes it; a running server pushes it to its peers on its next push.
+import { createLogger } from "../log.js";
 import { systemClock } from "../clock.js";
 import { cryptoRandom } from "../crypto/random.js";
 import { signingKeyFromSeed } from "../crypto/signing-key.js";
@@ -80,6 +81,7 @@ export async function bindCommand(command: "bind" | "unbind", argv: string[], io
         store,
         serverKey: signingKeyFromSeed(config.crypto.signingKey.seed, config.crypto.signingKey.version),
         clock: systemClock,
+        log: createLogger(config.general),
         pepper: await loadOrCreatePepper(store.hashing, cryptoRandom),
         replication: noReplication,
       };
