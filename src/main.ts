@@ -79,9 +79,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   for (const warning of loaded.warnings) log.warn(warning);
   if (loaded.written) log.info({ file: config.path, why: loaded.written }, "wrote the config file");
   const terms = await openTermsFile(config, systemClock, log);
-  let tls;
+  let https;
   try {
-    tls = clientTls(config.http, log);
+    https = clientTls(config.http, log);
   } catch (err) {
     if (err instanceof ClientTlsError) throw new StartupError(err.message);
     throw err;
@@ -128,12 +128,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
   };
 
-  const client = buildApp(deps, tls?.serverFactory);
+  const client = buildApp(deps, https?.serverFactory);
   let clientUrl: string;
   try {
     clientUrl = await listen(client, config.http.clientBindAddress, config.http.clientPort, "client API");
     // Fastify names the listener http: it does not know the server it was given speaks TLS.
-    if (tls) clientUrl = clientUrl.replace(/^http:/, "https:");
+    if (https) clientUrl = clientUrl.replace(/^http:/, "https:");
   } catch (err) {
     await store.close();
     throw err;
@@ -211,7 +211,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     })());
   const replicationUrl = replication?.listener?.url ?? null;
   const reload = () => {
-    if (tls) tls.reload();
+    if (https) https.reload();
     else log.info("SIGHUP: the client API is plain HTTP, nothing to reload");
   };
   return { deps, client, clientUrl, internalUrl, replicationUrl, close, reload };
