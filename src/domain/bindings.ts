@@ -60,9 +60,10 @@ export async function bind(deps: BindingDeps, binding: Binding): Promise<SignedA
 
 /**
  * Removes the binding of the 3PID to `mxid`, if there is one (idempotent): the local row becomes a
- * tombstone and every global row of the 3PID goes, as Sydent's local push does.
+ * tombstone and every global row of the 3PID goes, as Sydent's local push does. Returns whether
+ * there was one.
  */
-export async function unbind(deps: BindingDeps, binding: Binding): Promise<void> {
+export async function unbind(deps: BindingDeps, binding: Binding): Promise<boolean> {
   const threepid = { medium: binding.medium, address: storedAddress(binding) };
   const now = deps.clock.now();
   const changed = await deps.store.transaction(async (tx) => {
@@ -71,6 +72,7 @@ export async function unbind(deps: BindingDeps, binding: Binding): Promise<void>
     return tombstone !== undefined;
   });
   if (changed) deps.replication.poke();
+  return changed;
 }
 
 /** Bind with a validated session: the session's 3PID is bound to `mxid` (Sydent's errors, §1.12). */
