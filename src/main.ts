@@ -10,16 +10,12 @@ import { systemLoadOptions } from "./config/system.js";
 import { openTermsFile } from "./config/terms-file.js";
 import { casefold } from "./crypto/casefold.js";
 import { cryptoRandom } from "./crypto/random.js";
-import { signingKeyFromSeed } from "./crypto/signing-key.js";
 import type { Deps } from "./deps.js";
-import { accountAuthenticator } from "./domain/accounts.js";
-import { loadOrCreatePepper } from "./domain/pepper.js";
-import { configuredLimits, MemoryRateLimiter } from "./domain/ratelimit.js";
+import { createDeps } from "./deps-build.js";
 import { federationClientFromConfig } from "./federation/client.js";
 import { createIpDenyList } from "./federation/deny-list.js";
 import { systemResolver } from "./federation/dns.js";
 import { createDenyListFetch, fetchLike } from "./federation/fetch.js";
-import { createXMatrixVerifier } from "./federation/xmatrix.js";
 import { startPeriodic } from "./jobs/periodic.js";
 import { inviteExpiryJob } from "./jobs/invite-expiry.js";
 import { createOnbindDelivery, type OnbindDelivery } from "./jobs/onbind-delivery.js";
@@ -31,7 +27,6 @@ import { startMetricsServer } from "./metrics/server.js";
 import type { ConnectTo } from "./replication/push-client.js";
 import { startReplication, type RunningReplication } from "./replication/service.js";
 import { loadReplicationTls, ReplicationTlsError } from "./replication/tls.js";
-import { createSenders } from "./senders/senders.js";
 import { CONNECT_TIMEOUT_MS } from "./senders/sms/http.js";
 import { openStore } from "./store/open.js";
 
@@ -95,7 +90,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     throw new StartupError(`cannot open ${where}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const random = cryptoRandom;
-  const pepper = await loadOrCreatePepper(store.hashing, random);
   const clock = systemClock;
   const metrics = createMetrics({ connections: store.connections });
   let replication: RunningReplication | null = null;
@@ -109,24 +103,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     denyList: createIpDenyList(config.general.ipBlacklist, config.general.ipWhitelist),
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
   });
-  const deps: Deps = {
-    config,
+  const deps = await createDeps(config, {
     store,
-    serverKey: signingKeyFromSeed(config.crypto.signingKey.seed, config.crypto.signingKey.version),
     clock,
     random,
     log,
-    auth: accountAuthenticator(store.accounts, terms),
     terms,
     metrics,
     federation,
-    xmatrix: createXMatrixVerifier({ client: federation, serverName: config.general.serverName, clock, log }),
-    ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics, fetch: fetchLike(smsFetch) }),
-    pepper,
+    fetch: fetchLike(smsFetch),
     replication: { poke: () => replication?.poke() },
     onbind: { kick: () => onbind?.kick() },
-    rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
-  };
+  });
 
   const client = buildApp(deps, https?.serverFactory);
   let clientUrl: string;

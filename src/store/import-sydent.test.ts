@@ -18,7 +18,14 @@ import {
 import { readFixtureJson } from "../../test/fixtures.js";
 import { createTestSchema, skipWithoutPostgres, type TestSchema } from "../../test/postgres.js";
 import { tempDatabase, type TempFile } from "../../test/sqlite-files.js";
-import { ImportError, importSydent, type ImportOptions } from "./import-sydent.js";
+import {
+  copiedTables,
+  ImportError,
+  importSydent,
+  tablesNotCopied,
+  type ImportOptions,
+} from "./import-sydent.js";
+import { cairnTables } from "./import-target.js";
 import { openPostgresStore } from "./postgres.js";
 import { openSqliteStore } from "./sqlite.js";
 import type { Store } from "./store.js";
@@ -196,6 +203,7 @@ test(
         receivedTs: 1_796_414_500,
         expiresAt: 1_796_414_500_000 + 86_400_000,
       });
+      const queued = await cairn.onbind.enqueue({ destination: "example.org", body: "{}", now: lookupNow });
       await cairn.close();
       const report = await importSydent(options(file.path, schema.url));
       assert.equal(report.ok, true);
@@ -203,10 +211,16 @@ test(
       assert.equal(counts.cairn_session_next_links, 1);
       assert.equal(counts.cairn_invite_keys, 1);
       assert.equal(counts.invite_tokens, 3);
+      assert.equal(counts.cairn_onbind_queue, 1);
       await withPostgresStore(schema.url, async (store) => {
         assert.equal(await store.sessions.hasNextLink(1851871691, "https://app.example.org/welcome"), true);
         const [invite] = await store.invites.list({ address: "new@example.com" });
         assert.equal(invite?.token, "cairnInviteToken");
+        const [due] = await store.onbind.claimDue(lookupNow, 10, lookupNow + 1);
+        assert.deepEqual(due && [due.id, due.destination], [queued.id, "example.org"]);
+        // The next notification gets a new id (the sequence was moved past the copied ones).
+        const next = await store.onbind.enqueue({ destination: "example.org", body: "{}", now: lookupNow });
+        assert.equal(next.id, queued.id + 1);
       });
     } finally {
       await schema.cleanup();
@@ -214,6 +228,10 @@ test(
     }
   },
 );
+
+test("every table of the PostgreSQL schema is either copied or deliberately left out", () => {
+  assert.deepEqual([...cairnTables].sort(), [...copiedTables, ...tablesNotCopied].sort());
+});
 
 test(
   "a difference found by the verification is reported, not hidden",
