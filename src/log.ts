@@ -42,6 +42,12 @@ function errorOf(first: unknown): Error | undefined {
 
 const ERROR_LEVEL = 50;
 
+function scrubValue(value: unknown): unknown {
+  if (typeof value === "string") return scrubText(value);
+  if (Array.isArray(value)) return value.map((v) => (typeof v === "string" ? scrubText(v) : v));
+  return value;
+}
+
 /** The options every Cairn logger is built with, tests' included. */
 export function loggerOptions(level: LoggerOptions["level"], reporter?: ErrorReporter): LoggerOptions {
   return {
@@ -60,6 +66,14 @@ export function loggerOptions(level: LoggerOptions["level"], reporter?: ErrorRep
           const message = scrubbed.find((a) => typeof a === "string");
           reporter?.report(err, { message, requestId: bound ?? requestContext.getStore() });
         }
+      },
+    },
+    formatters: {
+      // Free-text fields (`reason`, `problems`, ...) are scrubbed as messages are.
+      log(object) {
+        const out: Record<string, unknown> = {};
+        for (const [name, value] of Object.entries(object)) out[name] = scrubValue(value);
+        return out;
       },
     },
     mixin(_merge, _level, logger) {
