@@ -18,6 +18,7 @@ import { createXMatrixVerifier } from "../src/federation/xmatrix.js";
 import { createLogger } from "../src/log.js";
 import { createMetrics } from "../src/metrics/metrics.js";
 import { createSenders } from "../src/senders/senders.js";
+import { noOnbindKick } from "../src/jobs/onbind-delivery.js";
 import { noReplication } from "../src/replication/service.js";
 import { openStore } from "../src/store/open.js";
 
@@ -47,6 +48,7 @@ export async function cairnApp(
     ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics }),
     pepper: await loadOrCreatePepper(store.hashing, random),
     replication: noReplication,
+    onbind: noOnbindKick,
     rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
     federation,
     xmatrix: createXMatrixVerifier({ client: federation, serverName: config.general.serverName, clock, log }),

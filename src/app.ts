@@ -3,6 +3,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory } from "fastify";
 import type { FastifyBaseLogger } from "fastify";
 import type { Deps } from "./deps.js";
+import { createClientIp } from "./http/client-ip.js";
 import { installCors } from "./http/cors.js";
 import { decodeColons, installErrorHandling, sendFrameworkError } from "./http/error-handler.js";
 import { installRequestLog } from "./http/request-log.js";
@@ -11,6 +12,7 @@ import { REQUEST_ID_LABEL } from "./log.js";
 import { isEphemeralKeyValid } from "./domain/invites.js";
 import { createRouter } from "./http/route.js";
 import { accountRoutes } from "./http/routes/account.js";
+import { bindRoutes, internalBindRoutes } from "./http/routes/bind.js";
 import { registerRoutes } from "./http/routes/register.js";
 import { installHttpMetrics } from "./metrics/http.js";
 import { healthRoutes } from "./http/routes/health.js";
@@ -57,9 +59,9 @@ export function baseApp(
   return app;
 }
 
-/** The client API: every route of the Identity Service API Cairn serves. */
-export function buildApp(deps: Deps): FastifyInstance {
-  const app = baseApp(deps.log, CLIENT_BODY_LIMIT);
+/** The client API: every route of the Identity Service API Cairn serves (over HTTPS with `serverFactory`). */
+export function buildApp(deps: Deps, serverFactory?: FastifyServerFactory): FastifyInstance {
+  const app = baseApp(deps.log, CLIENT_BODY_LIMIT, serverFactory);
   installCors(app);
   installHttpMetrics(app, deps.metrics);
   const route = createRouter(app, { enableV1: deps.config.general.enableV1Access, auth: deps.auth });
@@ -90,12 +92,25 @@ export function buildApp(deps: Deps): FastifyInstance {
   const sessions = {
     ...deps,
     clientHttpBase: deps.config.http.clientHttpBase,
-    obeyXForwardedFor: deps.config.http.obeyXForwardedFor,
+    clientIp: createClientIp(deps.config.http),
     smsConfig: deps.config.sms,
   };
   emailRoutes(route, sessions);
   msisdnRoutes(route, sessions);
   validated3pidRoutes(route, deps);
   inviteRoutes(route, deps);
+  bindRoutes(route, deps);
+  return app;
+}
+
+/**
+ * The internal API (`internalapi.http.*`): bind and unbind without any proof, for the operator's
+ * own services; only network isolation protects it, as in Sydent.
+ */
+export function buildInternalApp(deps: Deps): FastifyInstance {
+  const app = baseApp(deps.log, CLIENT_BODY_LIMIT);
+  installCors(app);
+  installHttpMetrics(app, deps.metrics);
+  internalBindRoutes(createRouter(app, { enableV1: false, auth: deps.auth }), deps);
   return app;
 }

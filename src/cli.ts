@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // The `cairn` command. With no arguments it serves, as Sydent's entry point does.
+import { BIND_USAGE, bindCommand } from "./admin/bind-cli.js";
+import { IMPORT_USAGE, importSydentCommand } from "./admin/import-sydent-cli.js";
 import { INVITES_USAGE, invitesCommand } from "./admin/invites-cli.js";
 import { systemClock } from "./clock.js";
 import { renderExampleConfig } from "./config/example.js";
@@ -28,6 +30,12 @@ Commands:
                           example.org) with the config's TLS and IP deny-list settings; exit
                           code 0 when it is reachable
   invites list|revoke     third-party invitations ("cairn invites help" for details)
+  bind|unbind MEDIUM ADDRESS MXID [--config PATH]
+                          bind a 3PID to a Matrix ID by hand, or remove that binding, without a
+                          running server ("cairn bind help" for details)
+  import-sydent --from PATH --to URL
+                          copy a sydent.db into an empty PostgreSQL database, resumable and
+                          verified ("cairn import-sydent help" for details)
   --version               print Cairn's version
   help                    print this text
 `;
@@ -59,6 +67,8 @@ async function serve(args: string[]): Promise<void> {
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
+  // Node would end the process on SIGHUP; Cairn reloads its client certificate instead.
+  process.on("SIGHUP", () => server.reload());
 }
 
 async function doctor(args: string[]): Promise<void> {
@@ -123,6 +133,28 @@ async function main(argv: string[]): Promise<void> {
         out: (text) => process.stdout.write(text),
         err: (text) => process.stderr.write(text),
       });
+      return;
+    case "bind":
+    case "unbind":
+      if (args[0] === "help" || args[0] === "--help") {
+        process.stdout.write(BIND_USAGE);
+        return;
+      }
+      process.exitCode = await bindCommand(command, args, {
+        out: (text) => process.stdout.write(text),
+        err: (text) => process.stderr.write(text),
+      });
+      return;
+    case "import-sydent":
+      if (args[0] === "help" || args[0] === "--help") {
+        process.stdout.write(IMPORT_USAGE);
+        return;
+      }
+      process.exitCode = await importSydentCommand(
+        args,
+        { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
+        { clock: systemClock, random: cryptoRandom },
+      );
       return;
     case "--version":
     case "version":

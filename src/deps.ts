@@ -11,6 +11,7 @@ import type { TermsProvider } from "./domain/terms.js";
 import type { RateLimiter } from "./domain/ratelimit.js";
 import type { Authenticator } from "./http/auth.js";
 import type { Metrics } from "./metrics/metrics.js";
+import type { OnbindKick } from "./jobs/onbind-delivery.js";
 import type { Replication } from "./replication/service.js";
 import type { Mailer, SmsSender, VerifyResponsePages } from "./senders/types.js";
 import type { Store } from "./store/store.js";
@@ -42,6 +43,8 @@ export interface Deps {
   pepper: string;
   /** Replication to peers: `poke()` once a bind or unbind has committed. */
   replication: Replication;
+  /** Bind notifications to homeservers: `kick()` once a bind that queued one has committed. */
+  onbind: OnbindKick;
   /** Limits on validation messages per sender, phone number and country. */
   rateLimiter: RateLimiter;
 }

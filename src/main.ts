@@ -3,7 +3,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "./app.js";
+import { buildApp, buildInternalApp } from "./app.js";
 import { systemClock } from "./clock.js";
 import { loadConfig } from "./config/load.js";
 import { systemLoadOptions } from "./config/system.js";
@@ -22,8 +22,10 @@ import { createDenyListFetch, fetchLike } from "./federation/fetch.js";
 import { createXMatrixVerifier } from "./federation/xmatrix.js";
 import { startPeriodic } from "./jobs/periodic.js";
 import { inviteExpiryJob } from "./jobs/invite-expiry.js";
+import { createOnbindDelivery, type OnbindDelivery } from "./jobs/onbind-delivery.js";
 import { sessionCleanupJob } from "./jobs/session-cleanup.js";
 import { createLogger } from "./log.js";
+import { clientTls, ClientTlsError } from "./http/tls-listener.js";
 import { createMetrics } from "./metrics/metrics.js";
 import { startMetricsServer } from "./metrics/server.js";
 import type { ConnectTo } from "./replication/push-client.js";
@@ -40,10 +42,14 @@ export interface RunningServer {
   client: FastifyInstance;
   /** Where the client API listens, e.g. `http://[::]:8090`. */
   clientUrl: string;
+  /** Where the internal API listens; null without `internalapi.http.port`. */
+  internalUrl: string | null;
   /** Where the replication listener listens (`https://...`); null when replication is not configured. */
   replicationUrl: string | null;
   /** Stops accepting, waits for in-flight requests (at most `drainMs`), closes the store. */
   close(): Promise<void>;
+  /** SIGHUP: re-reads the client API certificate and key, if HTTPS is on. */
+  reload(): void;
 }
 
 export interface StartOptions {
@@ -79,6 +85,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   for (const warning of loaded.warnings) log.warn(warning);
   if (loaded.written) log.info({ file: config.path, why: loaded.written }, "wrote the config file");
   const terms = await openTermsFile(config, systemClock, log);
+  let tls;
+  try {
+    tls = clientTls(config.http, log);
+  } catch (err) {
+    if (err instanceof ClientTlsError) throw new StartupError(err.message);
+    throw err;
+  }
 
   let store;
   try {
@@ -90,8 +103,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const random = cryptoRandom;
   const pepper = await loadOrCreatePepper(store.hashing, random);
   const clock = systemClock;
-  const metrics = createMetrics();
+  const metrics = createMetrics({ connections: store.connections });
   let replication: RunningReplication | null = null;
+  let onbind: OnbindDelivery | null = null;
   const resolver = systemResolver(random);
   const federation = federationClientFromConfig(config, { resolver, clock, random });
   // SMS providers are reached through the same IP deny-list (§7.7), with full TLS checks and
@@ -116,22 +130,40 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics, fetch: fetchLike(smsFetch) }),
     pepper,
     replication: { poke: () => replication?.poke() },
+    onbind: { kick: () => onbind?.kick() },
     rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
   };
 
-  const client = buildApp(deps);
+  const client = buildApp(deps, tls?.serverFactory);
   let clientUrl: string;
   try {
     clientUrl = await listen(client, config.http.clientBindAddress, config.http.clientPort, "client API");
+    // Fastify names the listener http: it does not know the server it was given speaks TLS.
+    if (tls) clientUrl = clientUrl.replace(/^http:/, "https:");
   } catch (err) {
     await store.close();
     throw err;
+  }
+  const { internalBindAddress, internalPort } = config.http;
+  let internal: FastifyInstance | null = null;
+  let internalUrl: string | null = null;
+  if (internalPort !== null) {
+    internal = buildInternalApp(deps);
+    try {
+      internalUrl = await listen(internal, internalBindAddress, internalPort, "internal API");
+    } catch (err) {
+      await client.close();
+      await store.close();
+      throw err;
+    }
+    log.info({ url: internalUrl }, "internal API listening");
   }
   try {
     const tls = loadReplicationTls(config.http, (path) => readFileSync(resolve(path), "utf8"), log);
     replication = await startReplication(deps, tls, { connectTo: options.replicationConnectTo });
   } catch (err) {
     await client.close();
+    await internal?.close();
     await store.close();
     if (err instanceof ReplicationTlsError) throw new StartupError(err.message);
     const { replicationBindAddress: host, replicationPort: port } = config.http;
@@ -145,6 +177,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           async (err: unknown) => {
             await replication?.close();
             await client.close();
+            await internal?.close();
             await store.close();
             throw new StartupError(
               `cannot listen for metrics on [${prometheusAddr}]:${prometheusPort}: ${err instanceof Error ? err.message : String(err)}`,
@@ -155,6 +188,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const pidfile = config.general.pidfilePath === "" ? null : resolve(config.general.pidfilePath);
   if (pidfile) writeFileSync(pidfile, `${process.pid}\n`);
   log.info({ url: clientUrl, server: config.general.serverName, engine: store.engine }, "Cairn is serving");
+  onbind = createOnbindDelivery(deps);
+  onbind.start();
   const jobs = startPeriodic([sessionCleanupJob(deps), inviteExpiryJob(deps)], {
     leases: store.leases,
     clock: deps.clock,
@@ -167,12 +202,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     (closing ??= (async () => {
       const timer = setTimeout(() => {
         client.server.closeAllConnections();
+        internal?.server.closeAllConnections();
         replication?.listener?.app.server.closeAllConnections();
       }, drainMs);
-      await Promise.all([client.close(), replication?.close(drainMs)]);
+      await Promise.all([client.close(), internal?.close(), replication?.close(drainMs)]);
       clearTimeout(timer);
       metricsServer?.close();
-      await jobs.stop();
+      await Promise.all([jobs.stop(), onbind?.stop()]);
       await Promise.all([federation.close(), smsFetch.close()]);
       await store.close();
       if (pidfile) rmSync(pidfile, { force: true });
@@ -181,5 +217,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await reporter?.close(2000);
     })());
   const replicationUrl = replication?.listener?.url ?? null;
-  return { deps, client, clientUrl, replicationUrl, close };
+  const reload = () => {
+    if (tls) tls.reload();
+    else log.info("SIGHUP: the client API is plain HTTP, nothing to reload");
+  };
+  return { deps, client, clientUrl, internalUrl, replicationUrl, close, reload };
 }

@@ -18,6 +18,7 @@ import { loadOrCreatePepper } from "../src/domain/pepper.js";
 import type { Authenticator } from "../src/http/auth.js";
 import { configuredLimits, MemoryRateLimiter } from "../src/domain/ratelimit.js";
 import { createMetrics } from "../src/metrics/metrics.js";
+import { createOnbindDelivery, type OnbindDelivery } from "../src/jobs/onbind-delivery.js";
 import { noReplication } from "../src/replication/service.js";
 import { createSenders } from "../src/senders/senders.js";
 import type { HttpFetch } from "../src/senders/sms/http.js";
@@ -89,7 +90,12 @@ const noSmsProvider: HttpFetch = async (url) => {
   throw new Error(`this test set no SMS provider (fetch ${url})`);
 };
 
-export type TestDeps = Deps & { clock: ReturnType<typeof fixedClock>; cleanup(): Promise<void> };
+export type TestDeps = Deps & {
+  clock: ReturnType<typeof fixedClock>;
+  /** Sends the onbind notifications due now (what the server's timer does). */
+  onbindDelivery: Pick<OnbindDelivery, "runOnce">;
+  cleanup(): Promise<void>;
+};
 
 export async function testConfig(conf: IniSections = {}) {
   const sections: IniSections = {
@@ -129,7 +135,7 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
     ...options.federation,
   });
   const metrics = createMetrics({ defaultMetrics: false });
-  return {
+  const deps: TestDeps = {
     config,
     store,
     serverKey: signingKeyFromSeed(config.crypto.signingKey.seed, config.crypto.signingKey.version),
@@ -149,15 +155,21 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
       fetch: options.fetch ?? noSmsProvider,
     }),
     replication: noReplication,
+    // The real sender, not started: a kick (after a bind) sends through `federation`.
+    onbind: { kick: () => onbind.kick() },
     rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
     federation,
     xmatrix: createXMatrixVerifier({ client: federation, serverName: config.general.serverName, clock, log }),
+    onbindDelivery: { runOnce: () => onbind.runOnce() },
     async cleanup() {
+      await onbind.stop();
       await federation.close();
       await store.close();
       await pgSchema?.cleanup();
     },
   };
+  const onbind: OnbindDelivery = createOnbindDelivery(deps);
+  return deps;
 }
 
 /** The engines a test file should run on: SQLite always, PostgreSQL when the machine has it. */

@@ -40,7 +40,7 @@ export function runCairn(
   return { child, output: () => out, exited };
 }
 
-/** Starts `cairn serve` and waits until it listens; returns its client URL on 127.0.0.1. */
+/** Starts `cairn serve` and waits until it listens; returns its client URL (http or https) on 127.0.0.1. */
 export async function serveCairn(
   args: string[],
   options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
@@ -57,7 +57,7 @@ export async function serveCairn(
       const port = new URL(url).port;
       return {
         ...proc,
-        url: `http://127.0.0.1:${port}`,
+        url: `${new URL(url).protocol}//127.0.0.1:${port}`,
         stop: async (signal = "SIGTERM") => {
           proc.child.kill(signal);
           return proc.exited;

@@ -1,11 +1,8 @@
 // `cairn invites list|revoke`: third-party invitations in the database sydent.conf names (SQLite
 // or PostgreSQL), for operators who need to see what is pending or withdraw an invitation.
-import { resolve } from "node:path";
+import { loadToolConfig } from "./tool-config.js";
 import { systemClock, type Clock } from "../clock.js";
-import { loadConfig } from "../config/load.js";
-import { nodeConfigFs, systemLoadOptions } from "../config/system.js";
 import type { Config } from "../config/types.js";
-import { casefold } from "../crypto/casefold.js";
 import {
   listInvites,
   MIN_REVOKE_PREFIX,
@@ -116,11 +113,9 @@ export async function invitesCommand(argv: string[], io: InvitesIo): Promise<num
   const args = [...argv];
   try {
     const configPath = take(args, "--config");
-    const options = systemLoadOptions();
-    const file = resolve(options.cwd, configPath ?? (options.env.SYDENT_CONF || "sydent.conf"));
-    if (nodeConfigFs.readText(file) === null) throw new Failure(`no config file at ${file}`);
-    const fs = { ...nodeConfigFs, writeText: () => {} };
-    const { config } = await loadConfig({ ...options, fs, path: file, casefold });
+    const { file, loaded } = await loadToolConfig(configPath);
+    if (loaded === null) throw new Failure(`no config file at ${file}`);
+    const { config } = loaded;
     const store = await openStore(config);
     try {
       await runInvites({ store, config, clock: systemClock }, args, io);

@@ -65,6 +65,15 @@ export const SCHEMA: readonly KeySpec[] = [
     "Days a third-party invitation stays pending: after that its token no longer signs, its ephemeral key is no longer valid, it is not delivered on bind, and it is deleted. Invitations Sydent stored expire this long after they were received.",
     { ...notWritten, cairn: true },
   ),
+  // Cairn: [onbind]
+  key(
+    "onbind",
+    "give_up_after_hours",
+    "48",
+    "int",
+    "Hours Cairn keeps retrying to tell a homeserver about a bind (POST /3pid/onbind, with the invitations for the address) before giving up with a warning. A 4xx answer other than 429 gives up at once.",
+    { ...notWritten, cairn: true },
+  ),
   // [peer.<name>]
   key(
     "peer.<name>",

@@ -6,6 +6,7 @@ import { engines } from "../../test/deps.js";
 import { startMesh, type Mesh, type MeshNode } from "../../test/mesh.js";
 import { until } from "../../test/replication.js";
 import { testCa } from "../../test/tls.js";
+import { lookupHash } from "../crypto/lookup-hash.js";
 import { verifySignedJson } from "../crypto/signed-json.js";
 
 const ca = testCa();
@@ -40,6 +41,50 @@ for (const engine of engines()) {
       await a.unbind("alice@example.org", "@alice:example.org");
       assert.equal(await a.lookup("alice@example.org"), undefined, "gone locally before the push");
       await until("b lost alice", async () => (await b.lookup("alice@example.org")) === undefined);
+    });
+    test("a bind over the client API on one server is found by a v2 lookup over HTTP on the other", async () => {
+      const [a, b] = mesh.nodes;
+      assert.ok(a && b);
+      // A session validated earlier on a, and a v2 account on b (a token as Sydent stored them).
+      const sid = 4242;
+      const sessions = a.server.deps.store.sessions;
+      await sessions.create({
+        sid,
+        medium: "email",
+        address: "Erin@Example.ORG",
+        clientSecret: "s1",
+        token: "t",
+        now: Date.now(),
+      });
+      await sessions.markValidated(sid);
+      await b.server.deps.store.accounts.addAccount("@reader:example.org", Date.now());
+      await b.server.deps.store.accounts.addToken("@reader:example.org", "reader-token");
+
+      const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+        fetch(url, {
+          method: "POST",
+          body: JSON.stringify(body),
+          headers: { "content-type": "application/json", ...headers },
+        });
+      const bound = await post(`${a.server.clientUrl}/_matrix/identity/api/v1/3pid/bind`, {
+        sid,
+        client_secret: "s1",
+        mxid: "@erin:example.org",
+      });
+      assert.equal(bound.status, 200, await bound.clone().text());
+
+      const auth = { authorization: "Bearer reader-token" };
+      const v2 = `${b.server.clientUrl}/_matrix/identity/v2`;
+      const details = (await (await fetch(`${v2}/hash_details`, { headers: auth })).json()) as {
+        lookup_pepper: string;
+      };
+      const hash = lookupHash("erin@example.org", "email", details.lookup_pepper);
+      const lookup = { addresses: [hash], algorithm: "sha256", pepper: details.lookup_pepper };
+      await until("b answers erin's hash", async () => {
+        const res = await post(`${v2}/lookup`, lookup, auth);
+        const { mappings } = (await res.json()) as { mappings?: Record<string, string> };
+        return mappings?.[hash] === "@erin:example.org";
+      });
     });
   });
 

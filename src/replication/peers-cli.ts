@@ -1,10 +1,7 @@
 // `cairn peers add|list|remove`: the replication peers of the database sydent.conf names (SQLite or
 // PostgreSQL), so operators no longer write SQL into `peers` and `peer_pubkeys` by hand.
-import { resolve } from "node:path";
-import { loadConfig } from "../config/load.js";
-import { nodeConfigFs, systemLoadOptions } from "../config/system.js";
+import { loadToolConfig } from "../admin/tool-config.js";
 import type { Config } from "../config/types.js";
-import { casefold } from "../crypto/casefold.js";
 import { openStore } from "../store/open.js";
 import type { Peer, Store } from "../store/store.js";
 import { decodePeerKey, normalisePeerKey, PEER_KEY_ALGORITHM } from "./peer-key.js";
@@ -155,11 +152,9 @@ export async function peersCommand(argv: string[], io: PeersIo): Promise<number>
   const args = [...argv];
   try {
     const configPath = take(args, "--config");
-    const options = systemLoadOptions();
-    const file = resolve(options.cwd, configPath ?? (options.env.SYDENT_CONF || "sydent.conf"));
-    if (nodeConfigFs.readText(file) === null) throw new PeersFailure(`no config file at ${file}`);
-    const fs = { ...nodeConfigFs, writeText: () => {} };
-    const { config } = await loadConfig({ ...options, fs, path: file, casefold });
+    const { file, loaded } = await loadToolConfig(configPath);
+    if (loaded === null) throw new PeersFailure(`no config file at ${file}`);
+    const { config } = loaded;
     const store = await openStore(config);
     try {
       await runPeers({ store, config }, args, io);

@@ -105,6 +105,15 @@ export class SqlInvites implements InviteStore {
     return Number(result.numDeletedRows);
   }
 
+  async deleteTokens(tokens: readonly string[]): Promise<number> {
+    if (tokens.length === 0) return 0;
+    const result = await this.ctx.db
+      .deleteFrom("invite_tokens")
+      .where((eb) => this.ctx.dialect.inStrings(eb.ref("token"), tokens))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async senderForToken(token: string, validity: InviteValidity): Promise<string | undefined> {
     const row = await joined(this.ctx.db)
       .select("t.sender")

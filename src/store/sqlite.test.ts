@@ -48,6 +48,8 @@ test("a new file gets Sydent's schema byte for byte, Cairn's objects aside, and 
       "cairn_invite_keys_expires_at",
       "cairn_invite_keys_public_key",
       "cairn_leases",
+      "cairn_onbind_queue",
+      "cairn_onbind_queue_next_attempt_ts",
       "cairn_schema",
       "cairn_session_next_links",
       "cairn_session_next_links_sid",

@@ -9,6 +9,7 @@ import { inviteLifecycleTests } from "./suite/invite-lifecycle.js";
 import { accountTests, inviteTests } from "./suite/invites-accounts.js";
 import { leaseTests } from "./suite/leases.js";
 import { lookupTests } from "./suite/lookups.js";
+import { onbindTests } from "./suite/onbind.js";
 import { peerTests } from "./suite/peers.js";
 import { sessionTests } from "./suite/sessions.js";
 import { transactionTests } from "./suite/transactions.js";
@@ -30,5 +31,6 @@ export function runStoreSuite(name: string, open: OpenStore, skip: string | fals
     describe("peers", { concurrency }, () => peerTests(t));
     describe("transactions", { concurrency }, () => transactionTests(t));
     describe("leases", { concurrency }, () => leaseTests(t));
+    describe("onbind queue", { concurrency }, () => onbindTests(t));
   });
 }

@@ -190,6 +190,8 @@ export interface InviteStore {
   /** Sets sent_ts (seconds) on every invite for the 3PID. */
   markSent(threepid: Threepid, sentTs: number): Promise<void>;
   deleteFor(threepid: Threepid): Promise<number>;
+  /** Deletes the invites with these tokens (a delivered onbind's); returns how many. */
+  deleteTokens(tokens: readonly string[]): Promise<number>;
   /** The sender of the valid invite with this token (delivered or not). */
   senderForToken(token: string, validity: InviteValidity): Promise<string | undefined>;
   /** Whether the ephemeral key exists and is valid; a check that finds it valid is counted (verify_count). */
@@ -267,6 +269,49 @@ export interface LeaseStore {
   release(name: string, holder: string): Promise<void>;
 }
 
+/** A bind notification waiting for delivery to a homeserver (`POST /3pid/onbind`). */
+export interface OnbindNotification {
+  id: number;
+  /** The server name of the bound mxid. */
+  destination: string;
+  /** The JSON body to POST, as text. */
+  body: string;
+  /** Milliseconds, as is nextAttemptTs. */
+  createdTs: number;
+  nextAttemptTs: number;
+  /** Failed attempts so far. */
+  attempts: number;
+  lastError: string | null;
+}
+
+export interface NewOnbindNotification {
+  destination: string;
+  body: string;
+  /** Milliseconds: the notification is due at once. */
+  now: number;
+}
+
+export interface OnbindStore {
+  enqueue(notification: NewOnbindNotification): Promise<OnbindNotification>;
+  /**
+   * Claims up to `limit` notifications due at `now` (earliest due first) by moving their next
+   * attempt to `claimUntil`, in one statement: instances sharing the database never claim the
+   * same row at once, and a claim left by a crashed process lapses at `claimUntil`.
+   */
+  claimDue(now: number, limit: number, claimUntil: number): Promise<OnbindNotification[]>;
+  /** Deletes a delivered notification. Returns whether it was still queued. */
+  markDelivered(id: number): Promise<boolean>;
+  /** Counts a failed attempt and sets the next one. */
+  reschedule(id: number, nextAttemptTs: number, lastError: string): Promise<void>;
+  /**
+   * Deletes a notification that will not be delivered; returns it for the log, this last failed
+   * attempt counted in `attempts` and `lastError`. Undefined when it was no longer queued.
+   */
+  giveUp(id: number, lastError: string): Promise<OnbindNotification | undefined>;
+  /** How many notifications are queued. */
+  depth(): Promise<number>;
+}
+
 export interface StoreRoles {
   readonly sessions: SessionStore;
   readonly associations: AssociationStore;
@@ -275,6 +320,7 @@ export interface StoreRoles {
   readonly accounts: AccountStore;
   readonly peers: PeerStore;
   readonly leases: LeaseStore;
+  readonly onbind: OnbindStore;
 }
 
 export interface Transactional extends StoreRoles {
@@ -287,9 +333,19 @@ export interface Transactional extends StoreRoles {
 
 export type Engine = "sqlite" | "postgres";
 
+/** Connections of a PostgreSQL pool, for the `cairn_db_pool_connections` gauge. */
+export interface PoolState {
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+}
+
 export interface Store extends Transactional {
   readonly engine: Engine;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** The pool's connections now; null on SQLite (one connection, always open). */
+  connections(): PoolState | null;
   close(): Promise<void>;
 }

@@ -28,4 +28,12 @@ export const cairnSqliteSteps: readonly (readonly string[])[] = [
     "CREATE UNIQUE INDEX cairn_invite_keys_public_key ON cairn_invite_keys(public_key)",
     "CREATE INDEX cairn_invite_keys_expires_at ON cairn_invite_keys(expires_at)",
   ],
+  [
+    // Bind notifications (onbind) waiting for their homeserver, so none is lost on a restart. A
+    // row is claimed by pushing next_attempt_ts forward (sql-onbind.ts); times are ms.
+    `CREATE TABLE cairn_onbind_queue (id integer PRIMARY KEY AUTOINCREMENT, destination text NOT NULL,
+      body text NOT NULL, created_ts bigint NOT NULL, next_attempt_ts bigint NOT NULL,
+      attempts integer NOT NULL DEFAULT 0, last_error text)`,
+    "CREATE INDEX cairn_onbind_queue_next_attempt_ts ON cairn_onbind_queue(next_attempt_ts)",
+  ],
 ];

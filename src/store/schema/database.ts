@@ -121,6 +121,18 @@ export interface CairnInviteKeysTable {
   expires_at: number;
 }
 
+export interface CairnOnbindQueueTable {
+  id: Generated<number>;
+  destination: string;
+  /** The JSON body POSTed to the homeserver. */
+  body: string;
+  /** Milliseconds, as is next_attempt_ts. */
+  created_ts: number;
+  next_attempt_ts: number;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
 export interface Database {
   threepid_validation_sessions: ThreepidValidationSessionsTable;
   threepid_token_auths: ThreepidTokenAuthsTable;
@@ -138,4 +150,5 @@ export interface Database {
   cairn_leases: CairnLeasesTable;
   cairn_session_next_links: CairnSessionNextLinksTable;
   cairn_invite_keys: CairnInviteKeysTable;
+  cairn_onbind_queue: CairnOnbindQueueTable;
 }
