@@ -27,8 +27,10 @@ import { startMetricsServer } from "./metrics/server.js";
 import type { ConnectTo } from "./replication/push-client.js";
 import { startReplication, type RunningReplication } from "./replication/service.js";
 import { loadReplicationTls, ReplicationTlsError } from "./replication/tls.js";
+import { startSentry } from "./sentry.js";
 import { CONNECT_TIMEOUT_MS } from "./senders/sms/http.js";
 import { openStore } from "./store/open.js";
+import { cairnVersion } from "./version.js";
 
 export interface RunningServer {
   deps: Deps;
@@ -70,7 +72,11 @@ async function listen(app: FastifyInstance, host: string, port: number, what: st
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const loaded = await loadConfig({ ...systemLoadOptions(), path: options.configPath, casefold });
   const { config } = loaded;
-  const log = createLogger(config.general);
+  const { sentryDsn, serverName } = config.general;
+  const reporter = sentryDsn
+    ? await startSentry({ dsn: sentryDsn, serverName, release: `cairn@${cairnVersion()}` })
+    : undefined;
+  const log = createLogger(config.general, systemClock, reporter);
   for (const warning of loaded.warnings) log.warn(warning);
   if (loaded.written) log.info({ file: config.path, why: loaded.written }, "wrote the config file");
   const terms = await openTermsFile(config, systemClock, log);
@@ -196,6 +202,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       if (pidfile) rmSync(pidfile, { force: true });
       log.info("stopped");
       log.flush();
+      await reporter?.close(2000);
     })());
   const replicationUrl = replication?.listener?.url ?? null;
   const reload = () => {
