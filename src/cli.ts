@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `cairn` command. With no arguments it serves, as Sydent's entry point does.
-import { readFileSync } from "node:fs";
 import { BIND_USAGE, bindCommand } from "./admin/bind-cli.js";
+import { IMPORT_USAGE, importSydentCommand } from "./admin/import-sydent-cli.js";
 import { INVITES_USAGE, invitesCommand } from "./admin/invites-cli.js";
 import { systemClock } from "./clock.js";
 import { renderExampleConfig } from "./config/example.js";
@@ -15,6 +15,7 @@ import { systemResolver } from "./federation/dns.js";
 import { runDoctor } from "./federation/doctor.js";
 import { startServer, StartupError } from "./main.js";
 import { PEERS_USAGE, peersCommand } from "./replication/peers-cli.js";
+import { cairnVersion } from "./version.js";
 
 const USAGE = `Usage: cairn [command] [options]
 
@@ -32,16 +33,12 @@ Commands:
   bind|unbind MEDIUM ADDRESS MXID [--config PATH]
                           bind a 3PID to a Matrix ID by hand, or remove that binding, without a
                           running server ("cairn bind help" for details)
+  import-sydent --from PATH --to URL
+                          copy a sydent.db into an empty PostgreSQL database, resumable and
+                          verified ("cairn import-sydent help" for details)
   --version               print Cairn's version
   help                    print this text
 `;
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -70,6 +67,8 @@ async function serve(args: string[]): Promise<void> {
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
+  // Node would end the process on SIGHUP; Cairn reloads its client certificate instead.
+  process.on("SIGHUP", () => server.reload());
 }
 
 async function doctor(args: string[]): Promise<void> {
@@ -146,9 +145,20 @@ async function main(argv: string[]): Promise<void> {
         err: (text) => process.stderr.write(text),
       });
       return;
+    case "import-sydent":
+      if (args[0] === "help" || args[0] === "--help") {
+        process.stdout.write(IMPORT_USAGE);
+        return;
+      }
+      process.exitCode = await importSydentCommand(
+        args,
+        { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
+        { clock: systemClock, random: cryptoRandom },
+      );
+      return;
     case "--version":
     case "version":
-      process.stdout.write(`cairn ${version()}\n`);
+      process.stdout.write(`cairn ${cairnVersion()}\n`);
       return;
     case "help":
     case "--help":

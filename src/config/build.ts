@@ -69,10 +69,7 @@ function buildGeneral({ reader, cwd, fs, hostname }: BuildContext): Config["gene
         "emails and pages can only use the deprecated explicit template paths.",
     );
   }
-  const cidrs = (key: string): string[] =>
-    commaList(reader.string(g, key)).flatMap((entry) =>
-      reader.convert(g, key, entry, (t) => [parseCidr(t)], []),
-    );
+  const cidrs = (key: string): string[] => cidrList(reader, g, key);
 
   const enableV1Access = reader.sydentBool(g, "enable_v1_access");
   const homeserverAllowList = commaList(reader.string(g, "homeserver_allow_list"));
@@ -108,20 +105,35 @@ function buildGeneral({ reader, cwd, fs, hostname }: BuildContext): Config["gene
 function buildHttp({ reader, cwd, fs }: BuildContext): Config["http"] {
   const h = "http";
   const internalPort = reader.string(h, "internalapi.http.port");
-  const caCert = reader.string(h, "replication.https.cacert");
+  const pemFile = (key: string, what: string, holds: typeof CERTIFICATE): string => {
+    const path = reader.string(h, key);
+    return path === ""
+      ? ""
+      : reader.convert(h, key, path, (p) => checkPemFile(fs, cwd, p, what, holds), path);
+  };
+  const [certKey, keyKey] = ["clientapi.https.certfile", "clientapi.https.keyfile"];
+  if ((reader.string(h, certKey) === "") !== (reader.string(h, keyKey) === "")) {
+    const [set, unset] = reader.string(h, certKey) === "" ? [keyKey, certKey] : [certKey, keyKey];
+    reader.fail(h, set, `HTTPS needs both a certificate and a key: set ${unset} too, or neither`);
+  }
+  const obeyXForwardedFor = reader.bool(h, "obey_x_forwarded_for");
+  const trustedProxies = cidrList(reader, h, "trusted_proxies");
+  if (trustedProxies.length > 0 && !obeyXForwardedFor) {
+    reader.warn(h, "trusted_proxies", "unused: X-Forwarded-For is ignored unless obey_x_forwarded_for is on");
+  }
   return {
     clientBindAddress: reader.string(h, "clientapi.http.bind_address"),
     clientPort: reader.port(h, "clientapi.http.port"),
     internalBindAddress: reader.string(h, "internalapi.http.bind_address"),
     internalPort: internalPort === "" ? null : reader.port(h, "internalapi.http.port"),
     replicationCertFile: reader.string(h, "replication.https.certfile"),
-    replicationCaCertFile:
-      caCert === ""
-        ? ""
-        : reader.convert(h, "replication.https.cacert", caCert, (p) => checkCaCert(fs, cwd, p), caCert),
+    replicationCaCertFile: pemFile("replication.https.cacert", "CA certificate", CERTIFICATE),
+    clientCertFile: pemFile(certKey, "certificate", CERTIFICATE),
+    clientKeyFile: pemFile(keyKey, "private key", PRIVATE_KEY),
     replicationBindAddress: reader.string(h, "replication.https.bind_address"),
     replicationPort: reader.port(h, "replication.https.port"),
-    obeyXForwardedFor: reader.bool(h, "obey_x_forwarded_for"),
+    obeyXForwardedFor,
+    trustedProxies,
     federationVerifyCerts: reader.bool(h, "federation.verifycerts"),
     clientHttpBase: reader.string(h, "client_http_base"),
     verifyResponseTemplate: reader.optional(h, "verify_response_template") ?? null,
@@ -147,19 +159,34 @@ function peerUrls(reader: Reader): Record<string, string> {
   return urls;
 }
 
-/** Sydent refuses to start when the CA file it is told to trust cannot be loaded. Returns `path`. */
-function checkCaCert(fs: ConfigFs, cwd: string, path: string): string {
+/** A comma-separated list of IP addresses or CIDR ranges, each normalised to `address/bits`. */
+function cidrList(reader: Reader, section: string, key: string): string[] {
+  return commaList(reader.string(section, key)).flatMap((entry) =>
+    reader.convert(section, key, entry, (t) => [parseCidr(t)], []),
+  );
+}
+
+const CERTIFICATE = { name: "certificate", marker: /-----BEGIN CERTIFICATE-----/ };
+const PRIVATE_KEY = { name: "private key", marker: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ };
+
+/**
+ * A PEM file named by the config must be readable and hold what it should, or Cairn does not start
+ * (Sydent refuses an unloadable CA file likewise). Returns `path`.
+ */
+function checkPemFile(
+  fs: ConfigFs,
+  cwd: string,
+  path: string,
+  what: string,
+  holds: { name: string; marker: RegExp },
+): string {
   let text: string | null;
   try {
     text = fs.readText(resolve(cwd, path));
   } catch (err) {
-    throw new BadValue(
-      `cannot read CA certificate '${path}': ${err instanceof Error ? err.message : String(err)}`,
-    );
+    throw new BadValue(`cannot read ${what} '${path}': ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (text === null) throw new BadValue(`CA certificate file '${path}' does not exist`);
-  if (!text.includes("-----BEGIN CERTIFICATE-----")) {
-    throw new BadValue(`CA certificate file '${path}' holds no PEM certificate`);
-  }
+  if (text === null) throw new BadValue(`${what} file '${path}' does not exist`);
+  if (!holds.marker.test(text)) throw new BadValue(`${what} file '${path}' holds no PEM ${holds.name}`);
   return path;
 }

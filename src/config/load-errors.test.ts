@@ -78,6 +78,11 @@ describe("each start-up-fatal condition", () => {
       /replication\.https\.cacert: CA certificate file 'certs\/ca\.crt' does not exist/,
     ],
     [
+      "an invalid trusted proxy",
+      "[http]\ntrusted_proxies = 10.0.0.1, proxy.example\n",
+      /:2: \[http\] trusted_proxies: not an IP address or CIDR range: "proxy\.example"/,
+    ],
+    [
       "an invalid log level",
       "[general]\nlog.level = LOUD\n",
       /:2: \[general\] log\.level: unknown log level "LOUD"/,
@@ -189,6 +194,37 @@ describe("each start-up-fatal condition", () => {
     locked.unreadable.add(`${CWD}/ca.pem`);
     const denied = await failure("[http]\nreplication.https.cacert = ca.pem\n", {}, locked);
     assert.match(denied.message, /cannot read CA certificate 'ca\.pem': EACCES/);
+  });
+
+  test("an HTTPS certificate without a key, or a key without a certificate", async () => {
+    const fs = () =>
+      new MemoryFs({
+        [`${CWD}/cert.pem`]: "-----BEGIN CERTIFICATE-----\n",
+        [`${CWD}/key.pem`]: "-----BEGIN PRIVATE KEY-----\n",
+      });
+    const noKey = await failure("[http]\nclientapi.https.certfile = cert.pem\n", {}, fs());
+    assert.deepEqual(
+      noKey.problems.map((p) => `${p.line} ${p.key}: ${p.message}`),
+      [
+        "2 clientapi.https.certfile: HTTPS needs both a certificate and a key: set clientapi.https.keyfile too, or neither",
+      ],
+    );
+    const noCert = await failure("[http]\nclientapi.https.keyfile = key.pem\n", {}, fs());
+    assert.match(
+      noCert.message,
+      /\[http\] clientapi\.https\.keyfile: HTTPS needs both .* set clientapi\.https\.certfile too/,
+    );
+  });
+
+  test("HTTPS files that are missing or hold the wrong thing", async () => {
+    const fs = new MemoryFs({ [`${CWD}/key.pem`]: "-----BEGIN CERTIFICATE-----\n" });
+    const conf = "[http]\nclientapi.https.certfile = cert.pem\nclientapi.https.keyfile = key.pem\n";
+    const error = await failure(conf, {}, fs);
+    assert.match(error.message, /clientapi\.https\.certfile: certificate file 'cert\.pem' does not exist/);
+    assert.match(
+      error.message,
+      /clientapi\.https\.keyfile: private key file 'key\.pem' holds no PEM private key/,
+    );
   });
 
   test("an unreadable config file", async () => {

@@ -202,6 +202,19 @@ describe("warnings", () => {
   });
 });
 
+test("trusted_proxies without obey_x_forwarded_for is a warning; with it, normalised ranges", async () => {
+  const unused = await load("[http]\ntrusted_proxies = 10.0.0.1\n");
+  assert.ok(
+    unused.warnings.includes(
+      `${PATH}:2: [http] trusted_proxies: unused: X-Forwarded-For is ignored unless obey_x_forwarded_for is on`,
+    ),
+    unused.warnings.join("\n"),
+  );
+  const used = await load("[http]\nobey_x_forwarded_for = true\ntrusted_proxies = 10.0.0.1, fd00::/8\n");
+  assert.deepEqual(used.config.http.trustedProxies, ["10.0.0.1/32", "fd00::/8"]);
+  assert.ok(!used.warnings.some((w) => w.includes("trusted_proxies")));
+});
+
 describe("where the file is", () => {
   test("an explicit path beats SYDENT_CONF, which beats sydent.conf; all relative to the working directory", async () => {
     const fs = new MemoryFs({

@@ -1,5 +1,5 @@
 // Keys of [general], [db] and [http], with Sydent's defaults and meanings.
-import { key, type KeySpec } from "./schema-types.js";
+import { key, notWritten, type KeySpec } from "./schema-types.js";
 
 export const SERVER_KEYS: readonly KeySpec[] = [
   // [general]
@@ -16,7 +16,7 @@ export const SERVER_KEYS: readonly KeySpec[] = [
     "log.path",
     "",
     "path",
-    "Log file, rotated daily at midnight. Empty: log to standard error.",
+    "Log file (JSON lines), moved to <path>.YYYY-MM-DD at local midnight, 365 old files kept. Empty: log to standard error.",
   ),
   key(
     "general",
@@ -119,6 +119,22 @@ export const SERVER_KEYS: readonly KeySpec[] = [
   key("http", "clientapi.http.port", "8090", "port", "Port of the client API listener."),
   key(
     "http",
+    "clientapi.https.certfile",
+    "",
+    "path",
+    "PEM certificate (chain) for serving the client API over HTTPS (TLS 1.2 or later), re-read on SIGHUP. Set with clientapi.https.keyfile; both empty: plain HTTP.",
+    { ...notWritten, cairn: true },
+  ),
+  key(
+    "http",
+    "clientapi.https.keyfile",
+    "",
+    "path",
+    "PEM private key of clientapi.https.certfile, re-read on SIGHUP.",
+    { ...notWritten, cairn: true },
+  ),
+  key(
+    "http",
     "internalapi.http.bind_address",
     "::1",
     "string",
@@ -153,6 +169,14 @@ export const SERVER_KEYS: readonly KeySpec[] = [
     "False",
     "bool",
     "Take the client address from the first X-Forwarded-For header (behind a reverse proxy).",
+  ),
+  key(
+    "http",
+    "trusted_proxies",
+    "",
+    "list",
+    "Comma-separated IP addresses or CIDR ranges of the reverse proxies: with obey_x_forwarded_for, X-Forwarded-For is obeyed only from these peers, and the client is its right-most address that is not one of them. Empty: any peer is trusted and the first header line is taken verbatim (Sydent).",
+    { ...notWritten, cairn: true },
   ),
   key(
     "http",

@@ -69,9 +69,14 @@ export interface Config {
     internalPort: number | null;
     replicationCertFile: string;
     replicationCaCertFile: string;
+    /** Cairn: `clientapi.https.certfile` / `keyfile`; both empty (plain HTTP) or both set. */
+    clientCertFile: string;
+    clientKeyFile: string;
     replicationBindAddress: string;
     replicationPort: number;
     obeyXForwardedFor: boolean;
+    /** Cairn: `trusted_proxies`, CIDR ranges; empty: every peer may set X-Forwarded-For (Sydent). */
+    trustedProxies: string[];
     federationVerifyCerts: boolean;
     clientHttpBase: string;
     verifyResponseTemplate: string | null;

@@ -1,6 +1,7 @@
 // Prometheus metrics. Sydent's names are kept (`sydent_http_received_requests_total`,
 // `sydent_emails_sent_total`) so existing dashboards keep working; Cairn's own are `cairn_*`.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { PoolState } from "../store/store.js";
 
 export interface Metrics {
   registry: Registry;
@@ -16,7 +17,15 @@ export interface Metrics {
   dbPool: Gauge<"state">;
 }
 
-export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+export interface MetricsOptions {
+  /** Node's process metrics (`process_*`, `nodejs_*`), as Sydent exports Python's. Default on. */
+  defaultMetrics?: boolean;
+  /** Read at each scrape for `cairn_db_pool_connections`; null (SQLite): no series. */
+  connections?: () => PoolState | null;
+}
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const { connections } = options;
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -67,9 +76,14 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     }),
     dbPool: new Gauge({
       name: "cairn_db_pool_connections",
-      help: "Database connections by state (total, idle, waiting)",
+      help: "PostgreSQL pool: connections open (total), idle ones, and queries waiting for one",
       labelNames: ["state"],
       registers,
+      collect() {
+        const now = connections?.();
+        if (!now) return;
+        for (const state of ["total", "idle", "waiting"] as const) this.set({ state }, now[state]);
+      },
     }),
   };
 }

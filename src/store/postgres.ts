@@ -35,12 +35,24 @@ export interface PostgresOptions {
   poolSize: number;
 }
 
-/** A pool on the database with the schema brought to date. */
-export async function openPostgresPool(options: PostgresOptions): Promise<pg.Pool> {
+/** A pool on the database, schema untouched. */
+export function newPostgresPool(options: PostgresOptions): pg.Pool {
   // Ids, timestamps and counts are int8: numbers well below 2^53 (ms until year 287396).
   const types = new pg.TypeOverrides();
   types.setTypeParser(pg.types.builtins.INT8, Number);
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize, types });
+  // A connection that breaks (database restart, network cut) emits "error": on the pool when it
+  // was idle, on the client when it was checked out between two queries (as in a transaction).
+  // Unheard, either would end the process. The query in progress fails where it was made; the pool
+  // drops the broken connection and the next query opens a new one (/_cairn/ready reports outages).
+  pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
+  return pool;
+}
+
+/** A pool on the database with the schema brought to date. */
+export async function openPostgresPool(options: PostgresOptions): Promise<pg.Pool> {
+  const pool = newPostgresPool(options);
   try {
     await migratePostgres(pool);
     return pool;
@@ -51,11 +63,20 @@ export async function openPostgresPool(options: PostgresOptions): Promise<pg.Poo
 }
 
 export async function openPostgresStore(options: PostgresOptions): Promise<Store> {
-  const pool = await openPostgresPool(options);
+  return postgresStoreOnPool(await openPostgresPool(options));
+}
+
+/** The store over a pool whose schema is current; closing the store ends the pool. */
+export function postgresStoreOnPool(pool: pg.Pool): Store {
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return createSqlStore(kysely, postgresDialect, async () => {
-    await kysely.destroy();
-    // Kysely ends the pool only if it ever used it.
-    if (!pool.ending && !pool.ended) await pool.end();
-  });
+  return createSqlStore(
+    kysely,
+    postgresDialect,
+    async () => {
+      await kysely.destroy();
+      // Kysely ends the pool only if it ever used it.
+      if (!pool.ending && !pool.ended) await pool.end();
+    },
+    () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  );
 }

@@ -12,7 +12,7 @@ import { SqlLeases } from "./sql-leases.js";
 import { SqlOnbind } from "./sql-onbind.js";
 import { SqlPeers } from "./sql-peers.js";
 import { SqlSessions } from "./sql-sessions.js";
-import type { Store, Transactional } from "./store.js";
+import type { PoolState, Store, Transactional } from "./store.js";
 
 /** What each role works with: a connection (or a transaction) and the dialect. */
 export interface SqlContext {
@@ -49,9 +49,14 @@ function view(ctx: SqlContext, inTransaction: boolean): Transactional {
 }
 
 /** Builds the Store over an open, migrated database. `close` releases the connection(s). */
-export function createSqlStore(db: Kysely<Database>, dialect: SqlDialect, close: () => Promise<void>): Store {
+export function createSqlStore(
+  db: Kysely<Database>,
+  dialect: SqlDialect,
+  close: () => Promise<void>,
+  connections: () => PoolState | null = () => null,
+): Store {
   const ping = async () => {
     await sql`SELECT 1`.execute(db);
   };
-  return { ...view(rootContext(db, dialect), false), engine: dialect.engine, ping, close };
+  return { ...view(rootContext(db, dialect), false), engine: dialect.engine, ping, connections, close };
 }

@@ -58,7 +58,11 @@ export function openSqliteDatabase(file: string): BetterSqlite3.Database {
 }
 
 export async function openSqliteStore(file: string): Promise<Store> {
-  const database = openSqliteDatabase(file);
+  return sqliteStoreOnDatabase(openSqliteDatabase(file));
+}
+
+/** The store over an open database whose schema is current; closing the store closes the database. */
+export function sqliteStoreOnDatabase(database: BetterSqlite3.Database): Store {
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return createSqlStore(kysely, sqliteDialect, async () => {
     await kysely.destroy();

@@ -333,9 +333,19 @@ export interface Transactional extends StoreRoles {
 
 export type Engine = "sqlite" | "postgres";
 
+/** Connections of a PostgreSQL pool, for the `cairn_db_pool_connections` gauge. */
+export interface PoolState {
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+}
+
 export interface Store extends Transactional {
   readonly engine: Engine;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** The pool's connections now; null on SQLite (one connection, always open). */
+  connections(): PoolState | null;
   close(): Promise<void>;
 }

@@ -335,6 +335,23 @@ for (const engine of engines()) {
       );
     });
 
+    test("with trusted_proxies, the address the proxy saw is the client", async () => {
+      await withApp(
+        engine,
+        async (s) => {
+          const res = await s.app.inject({
+            method: "POST",
+            url: REQUEST,
+            payload: body(),
+            headers: { "x-forwarded-for": "203.0.113.66, 192.0.2.1" },
+          });
+          assert.equal(res.statusCode, 200);
+          assert.equal(mails(s)[0]?.vars.ipaddress, "192.0.2.1");
+        },
+        { http: { obey_x_forwarded_for: true, trusted_proxies: "127.0.0.1" } },
+      );
+    });
+
     test("without obey_x_forwarded_for the header is ignored", async () => {
       await withApp(
         engine,

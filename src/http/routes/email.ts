@@ -11,7 +11,7 @@ import {
 import { isValidClientSecret, parseSid, submitToken, type TokenCheck } from "../../domain/sessions.js";
 import { invalidParam } from "../../errors.js";
 import type { VerifyResponsePages } from "../../senders/types.js";
-import { brandOf, clientIp } from "../client-ip.js";
+import { brandOf, type ClientIp } from "../client-ip.js";
 import type { Route } from "../route.js";
 import { VERIFY_EMAIL_FAILURE, VERIFY_SUCCESS, sendVerifyPage } from "../verify-page.js";
 import { clientSecretOf, sendAttemptOf } from "./session-args.js";
@@ -19,7 +19,7 @@ import { clientSecretOf, sendAttemptOf } from "./session-args.js";
 export interface EmailRouteDeps extends EmailSessionDeps {
   rateLimiter: RateLimiter;
   verifyPages: VerifyResponsePages;
-  obeyXForwardedFor: boolean;
+  clientIp: ClientIp;
 }
 
 const versions = ["v1", "v2"] as const;
@@ -59,7 +59,7 @@ export function emailRoutes(route: Route, deps: EmailRouteDeps): void {
     }),
     // Sydent counts the request before looking at its arguments: v1 per client IP, v2 per user.
     before: async ({ req, version, userId }) => {
-      const key = version === "v2" ? userId : clientIp(req, deps.obeyXForwardedFor);
+      const key = version === "v2" ? userId : deps.clientIp(req);
       if (key !== null) await enforceRateLimit(deps.rateLimiter, "emailSender", key, "Too many requests");
     },
     handler: async ({ args, req }) => {
@@ -73,7 +73,7 @@ export function emailRoutes(route: Route, deps: EmailRouteDeps): void {
         clientSecret,
         sendAttempt,
         nextLink: args.next_link,
-        clientIp: clientIp(req, deps.obeyXForwardedFor),
+        clientIp: deps.clientIp(req),
         brand: brandOf(req),
       });
       return { sid: String(sid) };
