@@ -10,6 +10,7 @@ import {
   ASSOCIATION_LIFETIME_MS,
   type SignedAssociation,
 } from "../src/domain/signed-association.js";
+import type { Deps } from "../src/deps.js";
 import { createOnbindDelivery } from "../src/jobs/onbind-delivery.js";
 import {
   FIXTURE_NOW,
@@ -133,7 +134,7 @@ export function sender(deps: TestDeps, log = deps.log) {
 }
 
 /** A metric's value (for one `outcome`). */
-export async function metric(deps: TestDeps, name: string, outcome?: string): Promise<number> {
+export async function metric(deps: Pick<Deps, "metrics">, name: string, outcome?: string): Promise<number> {
   const found = (await deps.metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
   return found.find((v) => outcome === undefined || v.labels.outcome === outcome)?.value ?? 0;
 }
