@@ -1,6 +1,6 @@
 // Runs the real `cairn` command (src/cli.ts through tsx) as a child process, for tests of start-up,
-// signals and restarts. The client URL is read from the "Cairn is serving" log line. Its output is
-// kept in the test run's log directory, which is scanned for secrets.
+// signals and restarts. The client URL is read from the "Cairn is serving" log line. Its log lines
+// are kept in the test run's log directory, which is scanned for secrets.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { writeFileSync } from "node:fs";
@@ -30,13 +30,20 @@ export function runCairn(
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
+  let log = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = once(child, "exit").then(([code]) => {
-    const path = testLogPath(`cairn-${child.pid}`);
-    if (path) writeFileSync(path, out);
-    return code as number | null;
+  child.stderr?.on("data", (d: Buffer) => {
+    out += d.toString();
+    log += d.toString();
   });
+  // The log is the pino records on stderr; a command's output and its messages to the operator
+  // (who typed the address they name) are not.
+  child.on("close", () => {
+    const path = testLogPath(`cairn-${child.pid}`);
+    const records = log.split("\n").filter((line) => line.startsWith('{"level":'));
+    if (path) writeFileSync(path, records.map((line) => `${line}\n`).join(""));
+  });
+  const exited = once(child, "exit").then(([code]) => code as number | null);
   return { child, output: () => out, exited };
 }
 
