@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 // The `cairn` command. With no arguments it serves, as Sydent's entry point does.
-import { readFileSync } from "node:fs";
 import { BIND_USAGE, bindCommand } from "./admin/bind-cli.js";
 import { IMPORT_USAGE, importSydentCommand } from "./admin/import-sydent-cli.js";
 import { INVITES_USAGE, invitesCommand } from "./admin/invites-cli.js";
@@ -16,6 +15,7 @@ import { systemResolver } from "./federation/dns.js";
 import { runDoctor } from "./federation/doctor.js";
 import { startServer, StartupError } from "./main.js";
 import { PEERS_USAGE, peersCommand } from "./replication/peers-cli.js";
+import { cairnVersion } from "./version.js";
 
 const USAGE = `Usage: cairn [command] [options]
 
@@ -39,13 +39,6 @@ Commands:
   --version               print Cairn's version
   help                    print this text
 `;
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -165,7 +158,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     case "--version":
     case "version":
-      process.stdout.write(`cairn ${version()}\n`);
+      process.stdout.write(`cairn ${cairnVersion()}\n`);
       return;
     case "help":
     case "--help":

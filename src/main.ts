@@ -10,16 +10,12 @@ import { systemLoadOptions } from "./config/system.js";
 import { openTermsFile } from "./config/terms-file.js";
 import { casefold } from "./crypto/casefold.js";
 import { cryptoRandom } from "./crypto/random.js";
-import { signingKeyFromSeed } from "./crypto/signing-key.js";
 import type { Deps } from "./deps.js";
-import { accountAuthenticator } from "./domain/accounts.js";
-import { loadOrCreatePepper } from "./domain/pepper.js";
-import { configuredLimits, MemoryRateLimiter } from "./domain/ratelimit.js";
+import { createDeps } from "./deps-build.js";
 import { federationClientFromConfig } from "./federation/client.js";
 import { createIpDenyList } from "./federation/deny-list.js";
 import { systemResolver } from "./federation/dns.js";
 import { createDenyListFetch, fetchLike } from "./federation/fetch.js";
-import { createXMatrixVerifier } from "./federation/xmatrix.js";
 import { startPeriodic } from "./jobs/periodic.js";
 import { inviteExpiryJob } from "./jobs/invite-expiry.js";
 import { createOnbindDelivery, type OnbindDelivery } from "./jobs/onbind-delivery.js";
@@ -31,9 +27,10 @@ import { startMetricsServer } from "./metrics/server.js";
 import type { ConnectTo } from "./replication/push-client.js";
 import { startReplication, type RunningReplication } from "./replication/service.js";
 import { loadReplicationTls, ReplicationTlsError } from "./replication/tls.js";
-import { createSenders } from "./senders/senders.js";
+import { startSentry } from "./sentry.js";
 import { CONNECT_TIMEOUT_MS } from "./senders/sms/http.js";
 import { openStore } from "./store/open.js";
+import { cairnVersion } from "./version.js";
 
 export interface RunningServer {
   deps: Deps;
@@ -75,13 +72,17 @@ async function listen(app: FastifyInstance, host: string, port: number, what: st
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const loaded = await loadConfig({ ...systemLoadOptions(), path: options.configPath, casefold });
   const { config } = loaded;
-  const log = createLogger(config.general);
+  const { sentryDsn, serverName } = config.general;
+  const reporter = sentryDsn
+    ? await startSentry({ dsn: sentryDsn, serverName, release: `cairn@${cairnVersion()}` })
+    : undefined;
+  const log = createLogger(config.general, systemClock, reporter);
   for (const warning of loaded.warnings) log.warn(warning);
   if (loaded.written) log.info({ file: config.path, why: loaded.written }, "wrote the config file");
   const terms = await openTermsFile(config, systemClock, log);
-  let tls;
+  let https;
   try {
-    tls = clientTls(config.http, log);
+    https = clientTls(config.http, log);
   } catch (err) {
     if (err instanceof ClientTlsError) throw new StartupError(err.message);
     throw err;
@@ -95,7 +96,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     throw new StartupError(`cannot open ${where}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const random = cryptoRandom;
-  const pepper = await loadOrCreatePepper(store.hashing, random);
   const clock = systemClock;
   const metrics = createMetrics({ connections: store.connections });
   let replication: RunningReplication | null = null;
@@ -109,31 +109,25 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     denyList: createIpDenyList(config.general.ipBlacklist, config.general.ipWhitelist),
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
   });
-  const deps: Deps = {
-    config,
+  const deps = await createDeps(config, {
     store,
-    serverKey: signingKeyFromSeed(config.crypto.signingKey.seed, config.crypto.signingKey.version),
     clock,
     random,
     log,
-    auth: accountAuthenticator(store.accounts, terms),
     terms,
     metrics,
     federation,
-    xmatrix: createXMatrixVerifier({ client: federation, serverName: config.general.serverName, clock, log }),
-    ...createSenders(config, { cwd: process.cwd(), clock, random, log, metrics, fetch: fetchLike(smsFetch) }),
-    pepper,
+    fetch: fetchLike(smsFetch),
     replication: { poke: () => replication?.poke() },
     onbind: { kick: () => onbind?.kick() },
-    rateLimiter: new MemoryRateLimiter(configuredLimits(config), clock),
-  };
+  });
 
-  const client = buildApp(deps, tls?.serverFactory);
+  const client = buildApp(deps, https?.serverFactory);
   let clientUrl: string;
   try {
     clientUrl = await listen(client, config.http.clientBindAddress, config.http.clientPort, "client API");
     // Fastify names the listener http: it does not know the server it was given speaks TLS.
-    if (tls) clientUrl = clientUrl.replace(/^http:/, "https:");
+    if (https) clientUrl = clientUrl.replace(/^http:/, "https:");
   } catch (err) {
     await store.close();
     throw err;
@@ -208,10 +202,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       if (pidfile) rmSync(pidfile, { force: true });
       log.info("stopped");
       log.flush();
+      await reporter?.close(2000);
     })());
   const replicationUrl = replication?.listener?.url ?? null;
   const reload = () => {
-    if (tls) tls.reload();
+    if (https) https.reload();
     else log.info("SIGHUP: the client API is plain HTTP, nothing to reload");
   };
   return { deps, client, clientUrl, internalUrl, replicationUrl, close, reload };

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { test } from "node:test";
+import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import {
   checkCurrentBulkLookups,
@@ -18,7 +19,14 @@ import {
 import { readFixtureJson } from "../../test/fixtures.js";
 import { createTestSchema, skipWithoutPostgres, type TestSchema } from "../../test/postgres.js";
 import { tempDatabase, type TempFile } from "../../test/sqlite-files.js";
-import { ImportError, importSydent, type ImportOptions } from "./import-sydent.js";
+import {
+  copiedTables,
+  ImportError,
+  importSydent,
+  tablesNotCopied,
+  type ImportOptions,
+} from "./import-sydent.js";
+import { cairnTables } from "./import-target.js";
 import { openPostgresStore } from "./postgres.js";
 import { openSqliteStore } from "./sqlite.js";
 import type { Store } from "./store.js";
@@ -196,6 +204,7 @@ test(
         receivedTs: 1_796_414_500,
         expiresAt: 1_796_414_500_000 + 86_400_000,
       });
+      const queued = await cairn.onbind.enqueue({ destination: "example.org", body: "{}", now: lookupNow });
       await cairn.close();
       const report = await importSydent(options(file.path, schema.url));
       assert.equal(report.ok, true);
@@ -203,10 +212,16 @@ test(
       assert.equal(counts.cairn_session_next_links, 1);
       assert.equal(counts.cairn_invite_keys, 1);
       assert.equal(counts.invite_tokens, 3);
+      assert.equal(counts.cairn_onbind_queue, 1);
       await withPostgresStore(schema.url, async (store) => {
         assert.equal(await store.sessions.hasNextLink(1851871691, "https://app.example.org/welcome"), true);
         const [invite] = await store.invites.list({ address: "new@example.com" });
         assert.equal(invite?.token, "cairnInviteToken");
+        const [due] = await store.onbind.claimDue(lookupNow, 10, lookupNow + 1);
+        assert.deepEqual(due && [due.id, due.destination], [queued.id, "example.org"]);
+        // The next notification gets a new id (the sequence was moved past the copied ones).
+        const next = await store.onbind.enqueue({ destination: "example.org", body: "{}", now: lookupNow });
+        assert.equal(next.id, queued.id + 1);
       });
     } finally {
       await schema.cleanup();
@@ -214,6 +229,36 @@ test(
     }
   },
 );
+
+test(
+  "a re-run after the file changed (a binding re-made) stops with a clear message",
+  { skip: skipWithoutPostgres },
+  async () => {
+    const file = tempDatabase("current", "sydent.db");
+    const schema = await createTestSchema();
+    try {
+      assert.equal((await importSydent(options(file.path, schema.url))).ok, true);
+      const db = new BetterSqlite3(file.path);
+      // What a bind does: the 3PID's row is replaced by one with a new id.
+      db.exec(`INSERT OR REPLACE INTO local_threepid_associations
+        (medium, address, mxid, ts, notBefore, notAfter, lookup_hash)
+        SELECT medium, address, '@new:example.org', ts, notBefore, notAfter, lookup_hash
+        FROM local_threepid_associations WHERE mxid IS NOT NULL ORDER BY id LIMIT 1`);
+      db.close();
+      await assert.rejects(
+        importSydent(options(file.path, schema.url)),
+        /copying local_threepid_associations .*\(did Sydent or Cairn run on the file since the import began/,
+      );
+    } finally {
+      await schema.cleanup();
+      file.remove();
+    }
+  },
+);
+
+test("every table of the PostgreSQL schema is either copied or deliberately left out", () => {
+  assert.deepEqual([...cairnTables].sort(), [...copiedTables, ...tablesNotCopied].sort());
+});
 
 test(
   "a difference found by the verification is reported, not hidden",

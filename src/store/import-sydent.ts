@@ -13,6 +13,7 @@ import {
   insertBatch,
   readProgress,
   resetSequence,
+  targetColumns,
 } from "./import-target.js";
 import { compareLookups, type LookupCheck } from "./import-verify.js";
 import { newPostgresPool, postgresStoreOnPool } from "./postgres.js";
@@ -22,75 +23,35 @@ import type { LookupHashFunction, Store } from "./store.js";
 
 export { ImportError } from "./import-source.js";
 
-interface CopiedTable {
-  name: string;
-  columns: readonly string[];
-  /** Has an identity id whose sequence must move past the copied ids. */
-  identity: boolean;
-}
-
 /**
  * Every table with lasting data, in an order where what a row refers to comes first (the pepper
  * before the hashes, peers before their keys, accounts before tokens, sessions before their tokens
- * and links, invitations before their keys). cairn_leases is not copied: leases coordinate the
+ * and links, invitations before their keys, bindings before their notifications). Columns are
+ * those both sides have; a column a very old file lacks is left to PostgreSQL's default.
+ */
+export const copiedTables: readonly string[] = [
+  "hashing_metadata",
+  "peers",
+  "peer_pubkeys",
+  "accounts",
+  "tokens",
+  "accepted_terms_urls",
+  "threepid_validation_sessions",
+  "threepid_token_auths",
+  "cairn_session_next_links",
+  "local_threepid_associations",
+  "global_threepid_associations",
+  "invite_tokens",
+  "ephemeral_public_keys",
+  "cairn_invite_keys",
+  "cairn_onbind_queue",
+];
+
+/**
+ * Not copied: the schema version (PostgreSQL has its own) and leases, which coordinate the
  * processes running on one database and expire within minutes.
  */
-const copiedTables: readonly CopiedTable[] = [
-  { name: "hashing_metadata", columns: ["id", "lookup_pepper"], identity: false },
-  {
-    name: "peers",
-    columns: ["id", "name", "port", "lastSentVersion", "lastPokeSucceededAt", "active"],
-    identity: true,
-  },
-  { name: "peer_pubkeys", columns: ["id", "peername", "alg", "key"], identity: true },
-  { name: "accounts", columns: ["user_id", "created_ts", "consent_version"], identity: false },
-  { name: "tokens", columns: ["token", "user_id"], identity: false },
-  { name: "accepted_terms_urls", columns: ["user_id", "url"], identity: false },
-  {
-    name: "threepid_validation_sessions",
-    columns: ["id", "medium", "address", "clientSecret", "validated", "mtime"],
-    identity: false,
-  },
-  {
-    name: "threepid_token_auths",
-    columns: ["id", "validationSession", "token", "sendAttemptNumber"],
-    identity: true,
-  },
-  { name: "cairn_session_next_links", columns: ["sid", "next_link"], identity: false },
-  {
-    name: "local_threepid_associations",
-    columns: ["id", "medium", "address", "mxid", "ts", "notBefore", "notAfter", "lookup_hash"],
-    identity: true,
-  },
-  {
-    name: "global_threepid_associations",
-    columns: [
-      "id",
-      "medium",
-      "address",
-      "mxid",
-      "ts",
-      "notBefore",
-      "notAfter",
-      "originServer",
-      "originId",
-      "sgAssoc",
-      "lookup_hash",
-    ],
-    identity: true,
-  },
-  {
-    name: "invite_tokens",
-    columns: ["id", "medium", "address", "room_id", "sender", "token", "received_ts", "sent_ts"],
-    identity: true,
-  },
-  {
-    name: "ephemeral_public_keys",
-    columns: ["id", "public_key", "verify_count", "persistence_ts"],
-    identity: true,
-  },
-  { name: "cairn_invite_keys", columns: ["token", "public_key", "expires_at"], identity: false },
-];
+export const tablesNotCopied: readonly string[] = ["cairn_schema", "cairn_leases"];
 
 export interface ImportOptions {
   /** The SQLite file; only ever read. */
@@ -146,21 +107,20 @@ function sourceColumns(db: BetterSqlite3.Database, table: string): Set<string> {
 async function copyTable(
   source: ImportSource,
   client: pg.ClientBase,
-  table: CopiedTable,
+  table: string,
   batchSize: number,
   onBatch: ImportOptions["onBatch"],
 ): Promise<void> {
-  // Columns a very old file lacks are left to PostgreSQL's defaults.
-  const present = sourceColumns(source.db, table.name);
-  const columns = table.columns.filter((column) => present.has(column));
+  const present = sourceColumns(source.db, table);
+  const columns = (await targetColumns(client, table)).filter((column) => present.has(column));
   const select = source.db
     .prepare(
-      `SELECT rowid, ${columns.map((c) => `"${c}"`).join(", ")} FROM "${table.name}"
+      `SELECT rowid, ${columns.map((c) => `"${c}"`).join(", ")} FROM "${table}"
        WHERE rowid > ? ORDER BY rowid LIMIT ?`,
     )
     .raw()
     .safeIntegers();
-  const progress = await readProgress(client, table.name);
+  const progress = await readProgress(client, table);
   for (;;) {
     const rows = select.all(BigInt(progress.lastRowid), batchSize) as unknown[][];
     const last = rows.at(-1);
@@ -169,14 +129,20 @@ async function copyTable(
     progress.copied += rows.length;
     const values = rows.map((row) => row.slice(1).map(toPg));
     try {
-      await insertBatch(client, table.name, columns, values, progress);
+      await insertBatch(client, table, columns, values, progress);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
+      // A unique key already taken: on a re-run, rows the first run copied were since replaced in
+      // the file (a binding re-made gets a new id), i.e. Sydent or Cairn ran on it in between.
+      const hint =
+        (err as { code?: unknown }).code === "23505"
+          ? " (did Sydent or Cairn run on the file since the import began? Then empty the target and import again)"
+          : "";
       throw new ImportError(
-        `copying ${table.name} (SQLite rowids up to ${progress.lastRowid}) failed: ${reason}`,
+        `copying ${table} (SQLite rowids up to ${progress.lastRowid}) failed: ${reason}${hint}`,
       );
     }
-    onBatch?.(table.name, progress.copied);
+    onBatch?.(table, progress.copied);
   }
 }
 
@@ -204,7 +170,7 @@ async function settlePepper(store: Store, client: pg.ClientBase, options: Import
 }
 
 async function copyAll(source: ImportSource, client: pg.ClientBase, options: ImportOptions): Promise<void> {
-  const tables = copiedTables.filter((table) => source.tables.has(table.name));
+  const tables = copiedTables.filter((table) => source.tables.has(table));
   for (const table of tables)
     await copyTable(source, client, table, options.batchSize ?? 1000, options.onBatch);
   const sequences = new Map<string, number>(
@@ -212,8 +178,7 @@ async function copyAll(source: ImportSource, client: pg.ClientBase, options: Imp
       ? (source.db.prepare("SELECT name, seq FROM sqlite_sequence").raw().all() as [string, number][])
       : [],
   );
-  for (const table of tables.filter((t) => t.identity))
-    await resetSequence(client, table.name, sequences.get(table.name) ?? 0);
+  for (const table of tables) await resetSequence(client, table, sequences.get(table) ?? 0);
 }
 
 async function verify(
@@ -224,7 +189,7 @@ async function verify(
   now: number,
 ): Promise<Omit<ImportReport, "fileVersion" | "upgradedInMemory" | "pepperCreated" | "resumed">> {
   const counts: TableCount[] = [];
-  for (const { name } of copiedTables.filter((table) => source.tables.has(table.name))) {
+  for (const name of copiedTables.filter((table) => source.tables.has(table))) {
     const sqliteCount = Number(source.db.prepare(`SELECT count(*) FROM "${name}"`).pluck().get());
     counts.push({ table: name, sqlite: sqliteCount, postgres: await countRows(client, name) });
   }

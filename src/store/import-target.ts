@@ -10,7 +10,7 @@ import { postgresSteps } from "./schema/postgres-schema.js";
 export const PROGRESS_TABLE = "cairn_import_progress";
 
 /** The tables Cairn's PostgreSQL schema creates (cairn_schema is created by the migration itself). */
-const cairnTables = new Set([
+export const cairnTables = new Set([
   "cairn_schema",
   ...postgresSteps.flat().flatMap((statement) => /^CREATE TABLE (\w+)/.exec(statement)?.[1] ?? []),
 ]);
@@ -110,15 +110,32 @@ export async function insertBatch(
   }
 }
 
+/** The table's columns in PostgreSQL, in their order. */
+export async function targetColumns(client: pg.ClientBase, table: string): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT column_name AS name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
+    [table],
+  );
+  return rows.map((row) => row.name);
+}
+
 /**
- * Moves the identity sequence of `table` past both its highest id and SQLite's AUTOINCREMENT counter
- * (`sqlite_sequence`, which can be higher): local ids are the replication sequence and are never reused.
+ * Moves the table's identity sequence, when it has one, past both its highest id and SQLite's
+ * AUTOINCREMENT counter (`sqlite_sequence`, which can be higher): local ids are the replication
+ * sequence and are never reused.
  */
 export async function resetSequence(
   client: pg.ClientBase,
   table: string,
   sqliteSequence: number,
 ): Promise<void> {
+  const { rows: identity } = await client.query(
+    `SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1
+      AND column_name = 'id' AND is_identity = 'YES'`,
+    [table],
+  );
+  if (identity.length === 0) return;
   const { rows } = await client.query<{ max: string | null }>(`SELECT max(id) AS max FROM ${quote(table)}`);
   const last = Math.max(Number(rows[0]?.max ?? 0), sqliteSequence);
   await client.query("SELECT setval(pg_get_serial_sequence($1, 'id'), $2, $3)", [
