@@ -65,6 +65,8 @@ function install(withKey: boolean): string {
     join(cwd, "sydent.conf"),
     iniText({
       general: { "server.name": "cli.example.org" },
+      // Absolute: the in-process runs below resolve relative paths against this process's directory.
+      db: { "db.file": join(cwd, "sydent.db") },
       ...(withKey ? { crypto: { "ed25519.signingkey": `ed25519 0 ${seed}` } } : {}),
     }),
   );
@@ -86,7 +88,7 @@ describe("cairn bind and unbind: mistakes and the real command", () => {
     assert.equal(err, `cairn bind: no config file at ${missing}\n`);
   });
 
-  test("the real command binds in the configured database, then unbinds", async () => {
+  test("the real command binds in the configured database; unbind then finds the binding", async () => {
     const cwd = install(true);
     const bound = runCairn(["bind", "email", "Carol@Example.ORG", "@carol:example.org"], { cwd });
     assert.equal(await bound.exited, 0, bound.output());
@@ -95,18 +97,27 @@ describe("cairn bind and unbind: mistakes and the real command", () => {
     const key = signingKeyFromSeed(GOLDEN_SEED, "0");
     assert.deepEqual(verifySignedJson(printed, "cli.example.org", "ed25519:0", key.publicKey), { ok: true });
 
-    const unbound = runCairn(["unbind", "email", "carol@example.org", "@carol:example.org"], { cwd });
-    assert.equal(await unbound.exited, 0, unbound.output());
-    assert.equal(unbound.output(), "unbound email carol@example.org from @carol:example.org\n");
+    // In this process (a second child would only repeat the start-up): the same config and database.
+    let out = "";
+    const io = { out: (t: string) => (out += t), err: (t: string) => (out += t) };
+    const config = join(cwd, "sydent.conf");
+    const args = ["email", "carol@example.org", "@carol:example.org", "--config", config];
+    assert.equal(await bindCommand("unbind", args, io), 0, out);
+    assert.equal(out, "unbound email carol@example.org from @carol:example.org\n");
   });
 
   test("a config without a signing key is refused and left as it is", async () => {
     const cwd = install(false);
-    const conf = readFileSync(join(cwd, "sydent.conf"), "utf8");
-    const proc = runCairn(["bind", "email", "a@example.org", "@a:example.org"], { cwd });
-    assert.equal(await proc.exited, 1);
-    assert.match(proc.output(), /sydent\.conf has no signing key yet: start the server once first\n$/);
-    assert.equal(readFileSync(join(cwd, "sydent.conf"), "utf8"), conf);
+    const file = join(cwd, "sydent.conf");
+    const conf = readFileSync(file, "utf8");
+    let err = "";
+    const io = { out: () => {}, err: (t: string) => (err += t) };
+    assert.equal(
+      await bindCommand("bind", ["email", "a@example.org", "@a:example.org", "--config", file], io),
+      1,
+    );
+    assert.equal(err, `cairn bind: ${file} has no signing key yet: start the server once first\n`);
+    assert.equal(readFileSync(file, "utf8"), conf);
     assert.ok(!existsSync(join(cwd, "sydent.db")));
   });
 });
