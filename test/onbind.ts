@@ -138,3 +138,18 @@ export async function metric(deps: Pick<Deps, "metrics">, name: string, outcome?
   const found = (await deps.metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
   return found.find((v) => outcome === undefined || v.labels.outcome === outcome)?.value ?? 0;
 }
+
+/** Runs `fn` with a homeserver that is up and test deps reaching it; cleans both up after. */
+export async function withHomeserver(
+  options: { engine?: Engine; conf?: IniSections },
+  fn: (hs: OnbindHomeserver, deps: TestDeps) => Promise<void>,
+): Promise<void> {
+  const hs = await onbindHomeserver({ up: true });
+  const deps = await hs.deps(options.engine, options.conf);
+  try {
+    await fn(hs, deps);
+  } finally {
+    await deps.cleanup();
+    await hs.down();
+  }
+}
