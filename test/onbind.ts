@@ -43,7 +43,7 @@ export interface OnbindHomeserver {
   mxid(localpart: string): string;
   /** Every onbind POST received, in order, across restarts. */
   received: RecordedRequest[];
-  /** The status of the next answers (200 until set). */
+  /** The status of the next answers (200 until set; 0: never answer). */
   answer(status: number): void;
   /** Starts listening (again). */
   up(): Promise<void>;
@@ -65,6 +65,7 @@ export async function onbindHomeserver(options: { up: boolean }): Promise<Onbind
       return sendJson(res, 404, { errcode: "M_NOT_FOUND", error: "Not found" });
     }
     received.push(req);
+    if (status === 0) return; // a homeserver that hangs
     sendJson(res, status, status < 300 ? {} : { errcode: "M_UNKNOWN", error: `status ${status}` });
   };
   const homeserver: OnbindHomeserver = {

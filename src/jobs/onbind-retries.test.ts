@@ -154,4 +154,19 @@ describe("onbind failures and restarts (sqlite)", () => {
       assert.equal(await deps.store.onbind.depth(), 0);
     });
   });
+
+  test("stopping does not wait for a homeserver that hangs; the notification stays queued", async () => {
+    await withHomeserver({}, async (hs, deps) => {
+      hs.answer(0);
+      await bind(deps, hs.mxid("invitee"));
+      const delivery = sender(deps);
+      void delivery.runOnce();
+      while (hs.received.length === 0) await new Promise((r) => setTimeout(r, 20));
+      const started = Date.now();
+      await delivery.stop(200);
+      assert.ok(Date.now() - started < 2_000, "stopped within its grace");
+      assert.equal(await deps.store.onbind.depth(), 1);
+      await hs.down();
+    });
+  });
 });
