@@ -3,6 +3,7 @@
 // sydent.conf. Exit status: 0 verified, 1 failed or differences found, 2 usage mistakes.
 
 import type { Clock } from "../clock.js";
+import { takeOption, UsageError } from "./args.js";
 import { lookupHash } from "../crypto/lookup-hash.js";
 import { ALPHANUMERIC, type Random } from "../crypto/random.js";
 import { PEPPER_LENGTH } from "../domain/pepper.js";
@@ -19,17 +20,6 @@ export const IMPORT_USAGE = `Usage: cairn import-sydent --from PATH --to URL
 export interface ImportIo {
   out(text: string): void;
   err(text: string): void;
-}
-
-class UsageError extends Error {}
-
-function take(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i === -1) return undefined;
-  const value = args[i + 1];
-  if (value === undefined) throw new UsageError(`${name} needs a value`);
-  args.splice(i, 2);
-  return value;
 }
 
 /** The URL with its password hidden, for printing. */
@@ -82,8 +72,8 @@ longer read; keep the SQLite file as the way back to Sydent.
 
 function parseArgs(argv: string[]): { from: string; to: string } {
   const args = [...argv];
-  const from = take(args, "--from");
-  const to = take(args, "--to");
+  const from = takeOption(args, "--from");
+  const to = takeOption(args, "--to");
   if (args.length > 0) throw new UsageError(`unexpected argument: ${args[0]}`);
   if (from === undefined || to === undefined) throw new UsageError("both --from and --to are needed");
   const protocol = URL.canParse(to) ? new URL(to).protocol : "";

@@ -1,5 +1,6 @@
 // `cairn invites list|revoke`: third-party invitations in the database sydent.conf names (SQLite
 // or PostgreSQL), for operators who need to see what is pending or withdraw an invitation.
+import { takeOption, UsageError } from "./args.js";
 import { loadToolConfig } from "./tool-config.js";
 import { systemClock, type Clock } from "../clock.js";
 import type { Config } from "../config/types.js";
@@ -28,17 +29,7 @@ export interface InvitesIo {
   err(text: string): void;
 }
 
-class UsageError extends Error {}
 class Failure extends Error {}
-
-function take(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i === -1) return undefined;
-  const value = args[i + 1];
-  if (value === undefined) throw new UsageError(`${name} needs a value`);
-  args.splice(i, 2);
-  return value;
-}
 
 const time = (ms: number | null): string =>
   ms === null ? "-" : new Date(ms).toISOString().slice(0, 19) + "Z";
@@ -82,8 +73,8 @@ export async function runInvites(
   const [command, ...rest] = args;
   switch (command) {
     case "list": {
-      const address = take(rest, "--address");
-      const roomId = take(rest, "--room");
+      const address = takeOption(rest, "--address");
+      const roomId = takeOption(rest, "--room");
       if (rest.length > 0) throw new UsageError(`unexpected argument: ${rest[0]}`);
       return io.out(formatList(await listInvites(deps, { address, roomId })));
     }
@@ -112,7 +103,7 @@ export async function runInvites(
 export async function invitesCommand(argv: string[], io: InvitesIo): Promise<number> {
   const args = [...argv];
   try {
-    const configPath = take(args, "--config");
+    const configPath = takeOption(args, "--config");
     const { file, loaded } = await loadToolConfig(configPath);
     if (loaded === null) throw new Failure(`no config file at ${file}`);
     const { config } = loaded;

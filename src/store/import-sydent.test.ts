@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { test } from "node:test";
+import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import {
   checkCurrentBulkLookups,
@@ -222,6 +223,32 @@ test(
         const next = await store.onbind.enqueue({ destination: "example.org", body: "{}", now: lookupNow });
         assert.equal(next.id, queued.id + 1);
       });
+    } finally {
+      await schema.cleanup();
+      file.remove();
+    }
+  },
+);
+
+test(
+  "a re-run after the file changed (a binding re-made) stops with a clear message",
+  { skip: skipWithoutPostgres },
+  async () => {
+    const file = tempDatabase("current", "sydent.db");
+    const schema = await createTestSchema();
+    try {
+      assert.equal((await importSydent(options(file.path, schema.url))).ok, true);
+      const db = new BetterSqlite3(file.path);
+      // What a bind does: the 3PID's row is replaced by one with a new id.
+      db.exec(`INSERT OR REPLACE INTO local_threepid_associations
+        (medium, address, mxid, ts, notBefore, notAfter, lookup_hash)
+        SELECT medium, address, '@new:example.org', ts, notBefore, notAfter, lookup_hash
+        FROM local_threepid_associations WHERE mxid IS NOT NULL ORDER BY id LIMIT 1`);
+      db.close();
+      await assert.rejects(
+        importSydent(options(file.path, schema.url)),
+        /copying local_threepid_associations .*\(did Sydent or Cairn run on the file since the import began/,
+      );
     } finally {
       await schema.cleanup();
       file.remove();

@@ -132,7 +132,15 @@ async function copyTable(
       await insertBatch(client, table, columns, values, progress);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      throw new ImportError(`copying ${table} (SQLite rowids up to ${progress.lastRowid}) failed: ${reason}`);
+      // A unique key already taken: on a re-run, rows the first run copied were since replaced in
+      // the file (a binding re-made gets a new id), i.e. Sydent or Cairn ran on it in between.
+      const hint =
+        (err as { code?: unknown }).code === "23505"
+          ? " (did Sydent or Cairn run on the file since the import began? Then empty the target and import again)"
+          : "";
+      throw new ImportError(
+        `copying ${table} (SQLite rowids up to ${progress.lastRowid}) failed: ${reason}${hint}`,
+      );
     }
     onBatch?.(table, progress.copied);
   }

@@ -46,6 +46,7 @@ describe("bind and unbind: Sydent's golden vectors", () => {
         payload: JSON.stringify(m.bind_call),
       });
       assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.headers["access-control-allow-origin"], "*", "CORS, as Sydent's internal API");
       // Same members, same order, same signatures (Sydent's body adds spaces after separators).
       assert.equal(res.body, JSON.stringify(m.signed_association_returned_by_addBinding));
       assert.equal(res.body, JSON.stringify(JSON.parse(m.as_http_json_body.utf8)));
