@@ -43,7 +43,7 @@ export interface OnbindHomeserver {
   mxid(localpart: string): string;
   /** Every onbind POST received, in order, across restarts. */
   received: RecordedRequest[];
-  /** The status of the next answers (200 until set). */
+  /** The status of the next answers (200 until set; 0: never answer). */
   answer(status: number): void;
   /** Starts listening (again). */
   up(): Promise<void>;
@@ -65,6 +65,7 @@ export async function onbindHomeserver(options: { up: boolean }): Promise<Onbind
       return sendJson(res, 404, { errcode: "M_NOT_FOUND", error: "Not found" });
     }
     received.push(req);
+    if (status === 0) return; // a homeserver that hangs
     sendJson(res, status, status < 300 ? {} : { errcode: "M_UNKNOWN", error: `status ${status}` });
   };
   const homeserver: OnbindHomeserver = {
@@ -137,4 +138,19 @@ export function sender(deps: TestDeps, log = deps.log) {
 export async function metric(deps: Pick<Deps, "metrics">, name: string, outcome?: string): Promise<number> {
   const found = (await deps.metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
   return found.find((v) => outcome === undefined || v.labels.outcome === outcome)?.value ?? 0;
+}
+
+/** Runs `fn` with a homeserver that is up and test deps reaching it; cleans both up after. */
+export async function withHomeserver(
+  options: { engine?: Engine; conf?: IniSections },
+  fn: (hs: OnbindHomeserver, deps: TestDeps) => Promise<void>,
+): Promise<void> {
+  const hs = await onbindHomeserver({ up: true });
+  const deps = await hs.deps(options.engine, options.conf);
+  try {
+    await fn(hs, deps);
+  } finally {
+    await deps.cleanup();
+    await hs.down();
+  }
 }

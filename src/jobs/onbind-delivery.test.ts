@@ -10,7 +10,7 @@ import {
   metric,
   noJitter,
   ONBIND_ADDRESS as ADDRESS,
-  onbindHomeserver,
+  withHomeserver,
   queueBind as bind,
   sender,
   storeInvite,
@@ -30,9 +30,7 @@ test("retry delays double from 10 s to a cap of 1 h, less up to a fifth at rando
 for (const engine of engines()) {
   describe(`onbind delivery (${engine})`, () => {
     test("the homeserver receives the exact signed body, invitations included; the tokens are then deleted", async () => {
-      const hs = await onbindHomeserver({ up: true });
-      const deps = await hs.deps(engine);
-      try {
+      await withHomeserver({ engine }, async (hs, deps) => {
         await storeInvite(deps, "tokenA");
         await storeInvite(deps, "tokenB");
         const mxid = hs.mxid("invitee");
@@ -68,34 +66,24 @@ for (const engine of engines()) {
         assert.deepEqual(await deps.store.invites.list({ address: ADDRESS }), [], "delete_tokens_on_bind");
         assert.equal(await metric(deps, "cairn_onbind_deliveries_total", "delivered"), 1);
         assert.equal(await metric(deps, "cairn_onbind_queue_depth"), 0);
-      } finally {
-        await deps.cleanup();
-        await hs.down();
-      }
+      });
     });
 
     test("senders of several instances on one database send each notification once", async () => {
-      const hs = await onbindHomeserver({ up: true });
-      const deps = await hs.deps(engine);
-      try {
+      await withHomeserver({ engine }, async (hs, deps) => {
         for (let i = 0; i < 30; i++) await bind(deps, hs.mxid(`user${i}`));
         await Promise.all([sender(deps).runOnce(), sender(deps).runOnce(), sender(deps).runOnce()]);
         const mxids = hs.received.map((r) => (JSON.parse(r.body) as { mxid: string }).mxid);
         assert.equal(mxids.length, 30);
         assert.equal(new Set(mxids).size, 30);
         assert.equal(await deps.store.onbind.depth(), 0);
-      } finally {
-        await deps.cleanup();
-        await hs.down();
-      }
+      });
     });
   });
 }
 describe("onbind delivery: settings and kick (sqlite)", () => {
   test("with delete_tokens_on_bind off, delivered invitations stay, marked sent", async () => {
-    const hs = await onbindHomeserver({ up: true });
-    const deps = await hs.deps("sqlite", { general: { delete_tokens_on_bind: "false" } });
-    try {
+    await withHomeserver({ conf: { general: { delete_tokens_on_bind: "false" } } }, async (hs, deps) => {
       await storeInvite(deps, "tokenA");
       await bind(deps, hs.mxid("invitee"));
       await sender(deps).runOnce();
@@ -105,23 +93,15 @@ describe("onbind delivery: settings and kick (sqlite)", () => {
         invites.map((i) => [i.token, i.sentTs]),
         [["tokenA", Math.floor(FIXTURE_NOW / 1000)]],
       );
-    } finally {
-      await deps.cleanup();
-      await hs.down();
-    }
+    });
   });
 
   test("a kick after a bind sends at once", async () => {
-    const hs = await onbindHomeserver({ up: true });
-    const deps = await hs.deps();
-    try {
+    await withHomeserver({}, async (hs, deps) => {
       await bind(deps, hs.mxid("invitee"));
       deps.onbind.kick();
       for (let i = 0; i < 100 && hs.received.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       assert.equal(hs.received.length, 1);
-    } finally {
-      await deps.cleanup();
-      await hs.down();
-    }
+    });
   });
 });

@@ -50,8 +50,11 @@ export interface OnbindDelivery extends OnbindKick {
   start(): void;
   /** One pass: sends every notification due now (batch after batch); resolves when done. */
   runOnce(): Promise<void>;
-  /** Stops the timer and waits for sends in flight (unfinished ones are sent again later). */
-  stop(): Promise<void>;
+  /**
+   * Stops the timer and waits up to `graceMs` for sends in flight: a homeserver that hangs must not
+   * hold up a shutdown. Unfinished ones keep their claim and are sent again once it lapses.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 type Outcome = { kind: "delivered" } | { kind: "retry"; error: string } | { kind: "final"; error: string };
@@ -190,10 +193,13 @@ export function createOnbindDelivery(deps: OnbindDeliveryDeps): OnbindDelivery {
       });
     },
     runOnce,
-    async stop() {
+    async stop(graceMs = 5_000) {
       stopped = true;
       clearInterval(timer);
-      await running;
+      let graceTimer: NodeJS.Timeout | undefined;
+      const grace = new Promise((resolve) => (graceTimer = setTimeout(resolve, graceMs)));
+      await Promise.race([running, grace]);
+      clearTimeout(graceTimer);
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   metric,
   ONBIND_ADDRESS as ADDRESS,
   onbindHomeserver,
+  withHomeserver,
   queueBind as bind,
   sender,
   storeInvite,
@@ -61,11 +62,9 @@ describe("onbind failures and restarts (sqlite)", () => {
   });
 
   test("a 400 gets exactly one attempt: the notification is dropped with a warning naming no address or token", async () => {
-    const hs = await onbindHomeserver({ up: true });
-    hs.answer(400);
-    const deps = await hs.deps();
-    const captured = captureLog();
-    try {
+    await withHomeserver({}, async (hs, deps) => {
+      hs.answer(400);
+      const captured = captureLog();
       await storeInvite(deps, "tokenSecret");
       await bind(deps, hs.mxid("invitee"));
       const delivery = sender(deps, captured.log);
@@ -83,16 +82,11 @@ describe("onbind failures and restarts (sqlite)", () => {
       assert.ok(!text.includes(ADDRESS) && !text.includes("tokenSecret") && !text.includes("invitee"), text);
       const [invite] = await deps.store.invites.list({ address: ADDRESS });
       assert.equal(invite?.token, "tokenSecret", "undelivered tokens are kept");
-    } finally {
-      await deps.cleanup();
-      await hs.down();
-    }
+    });
   });
 
   test("429 and 500 are retried after 10 s, then 20 s, and the notification arrives", async () => {
-    const hs = await onbindHomeserver({ up: true });
-    const deps = await hs.deps();
-    try {
+    await withHomeserver({}, async (hs, deps) => {
       await bind(deps, hs.mxid("invitee"));
       const delivery = sender(deps);
       hs.answer(500);
@@ -116,18 +110,13 @@ describe("onbind failures and restarts (sqlite)", () => {
       assert.equal(await deps.store.onbind.depth(), 0);
       assert.equal(await metric(deps, "cairn_onbind_deliveries_total", "retry"), 2);
       assert.equal(await metric(deps, "cairn_onbind_deliveries_total", "delivered"), 1);
-    } finally {
-      await deps.cleanup();
-      await hs.down();
-    }
+    });
   });
 
   test("retries stop at give_up_after_hours: a last attempt at the deadline, then a warning", async () => {
-    const hs = await onbindHomeserver({ up: true });
-    hs.answer(503);
-    const deps = await hs.deps("sqlite", { onbind: { give_up_after_hours: 1 } });
-    const captured = captureLog();
-    try {
+    await withHomeserver({ conf: { onbind: { give_up_after_hours: 1 } } }, async (hs, deps) => {
+      hs.answer(503);
+      const captured = captureLog();
       await bind(deps, hs.mxid("invitee"));
       const delivery = sender(deps, captured.log);
       // 10+20+40+80+160+320+640+1280 s = 2550 s; the next wait (2560 s) passes the hour.
@@ -147,16 +136,11 @@ describe("onbind failures and restarts (sqlite)", () => {
       const warnings = captured.records().filter((r) => r.level === 40);
       assert.equal(warnings.length, 1);
       assert.equal(warnings[0]?.error, "HTTP 503");
-    } finally {
-      await deps.cleanup();
-      await hs.down();
-    }
+    });
   });
 
   test("a notification claimed by a process that died is sent once the claim lapses", async () => {
-    const hs = await onbindHomeserver({ up: true });
-    const deps = await hs.deps();
-    try {
+    await withHomeserver({}, async (hs, deps) => {
       await bind(deps, hs.mxid("invitee"));
       // The dead process's claim.
       assert.equal((await deps.store.onbind.claimDue(FIXTURE_NOW, 10, FIXTURE_NOW + CLAIM_MS)).length, 1);
@@ -168,9 +152,21 @@ describe("onbind failures and restarts (sqlite)", () => {
       await delivery.runOnce();
       assert.equal(hs.received.length, 1);
       assert.equal(await deps.store.onbind.depth(), 0);
-    } finally {
-      await deps.cleanup();
+    });
+  });
+
+  test("stopping does not wait for a homeserver that hangs; the notification stays queued", async () => {
+    await withHomeserver({}, async (hs, deps) => {
+      hs.answer(0);
+      await bind(deps, hs.mxid("invitee"));
+      const delivery = sender(deps);
+      void delivery.runOnce();
+      while (hs.received.length === 0) await new Promise((r) => setTimeout(r, 20));
+      const started = Date.now();
+      await delivery.stop(200);
+      assert.ok(Date.now() - started < 2_000, "stopped within its grace");
+      assert.equal(await deps.store.onbind.depth(), 1);
       await hs.down();
-    }
+    });
   });
 });
