@@ -1,9 +1,11 @@
 // Runs every *.test.ts under src/ and test/ with node:test (TypeScript through tsx).
 // Usage: node scripts/test.mjs [path-filter ...]
 // PostgreSQL suites run when CAIRN_TEST_POSTGRES_URL is set and are skipped, with a notice, otherwise.
+// Every test process logs into one directory ($CAIRN_TEST_LOG_DIR); after the run, those logs are
+// scanned for secrets (test/log-scan.ts) and the run fails if any is found.
 import { spawnSync } from "node:child_process";
-import { availableParallelism } from "node:os";
-import { readdirSync, statSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -43,6 +45,7 @@ console.log(
 );
 
 const concurrency = process.env.CAIRN_TEST_CONCURRENCY ?? String(Math.max(2, availableParallelism() * 2));
+const logDir = mkdtempSync(join(tmpdir(), "cairn-test-logs-"));
 const result = spawnSync(
   process.execPath,
   [
@@ -54,7 +57,13 @@ const result = spawnSync(
     "--test-reporter=spec",
     ...files,
   ],
-  { cwd: root, stdio: "inherit", env: { ...process.env, CAIRN_TEST: "1" } },
+  { cwd: root, stdio: "inherit", env: { ...process.env, CAIRN_TEST: "1", CAIRN_TEST_LOG_DIR: logDir } },
 );
 if (!pg) console.log("\nNote: PostgreSQL suites were skipped (CAIRN_TEST_POSTGRES_URL is not set).");
-process.exit(result.status ?? 1);
+const scan = spawnSync(process.execPath, ["--import", "tsx", "test/log-scan-cli.ts", logDir], {
+  cwd: root,
+  stdio: "inherit",
+});
+if (scan.status === 0) rmSync(logDir, { recursive: true, force: true });
+else console.log(`The logs are kept in ${logDir}.`);
+process.exit(result.status || scan.status || 0);

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 // The `cairn` command. With no arguments it serves, as Sydent's entry point does.
-import { readFileSync } from "node:fs";
 import { BIND_USAGE, bindCommand } from "./admin/bind-cli.js";
 import { takeOption, UsageError } from "./admin/args.js";
 import { IMPORT_USAGE, importSydentCommand } from "./admin/import-sydent-cli.js";
@@ -17,6 +16,7 @@ import { systemResolver } from "./federation/dns.js";
 import { runDoctor } from "./federation/doctor.js";
 import { startServer, StartupError } from "./main.js";
 import { PEERS_USAGE, peersCommand } from "./replication/peers-cli.js";
+import { cairnVersion } from "./version.js";
 
 const USAGE = `Usage: cairn [command] [options]
 
@@ -40,13 +40,6 @@ Commands:
   --version               print Cairn's version
   help                    print this text
 `;
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 async function serve(args: string[]): Promise<void> {
   const configPath = takeOption(args, "--config");
@@ -155,7 +148,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     case "--version":
     case "version":
-      process.stdout.write(`cairn ${version()}\n`);
+      process.stdout.write(`cairn ${cairnVersion()}\n`);
       return;
     case "help":
     case "--help":

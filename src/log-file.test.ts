@@ -98,3 +98,19 @@ test("createLogger writes JSON lines at the configured level to log.path", () =>
   assert.equal(line.peers, 2);
   assert.equal(line.level, 40);
 });
+
+test("two processes writing one file: the first to pass midnight rotates it, the other follows", () => {
+  const path = join(dir, "e.log");
+  const clock = fixedClock(LATE);
+  const server = new DailyLogFile(path, clock);
+  const command = new DailyLogFile(path, clock);
+  server.write("server before\n");
+  command.write("command before\n");
+  clock.advance(2 * MINUTE);
+  command.write("command after\n");
+  server.write("server after\n");
+  server.close();
+  command.close();
+  assert.equal(readFileSync(`${path}.2026-12-04`, "utf8"), "server before\ncommand before\n");
+  assert.equal(readFileSync(path, "utf8"), "command after\nserver after\n");
+});

@@ -5,6 +5,7 @@
 // crash loses no line and rotation never races a pending write.
 import {
   closeSync,
+  fstatSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -66,11 +67,14 @@ export class DailyLogFile {
   }
 
   private rotate(now: number): void {
+    const ours = fstatSync(this.fd).ino;
     closeSync(this.fd);
     // The day that just ended (the day before the midnight passed), as Python names it.
     const covered = localDay(this.rolloverAt - 1);
+    // Only our own file is moved: another process writing the same path (an admin command next to
+    // the server) may have rotated it already, and its new file must not replace the day's.
     try {
-      renameSync(this.path, `${this.path}.${covered}`);
+      if (statSync(this.path).ino === ours) renameSync(this.path, `${this.path}.${covered}`);
     } catch {
       // The file was moved away (an outside logrotate, say): start a new one all the same.
     }

@@ -41,11 +41,14 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 // An international number: a plus and 7 to 15 digits, maybe grouped with spaces, dots or dashes.
 const PHONE = /\+\d(?:[ .-]?\d){6,14}/g;
 const URL_QUERY = /(https?:\/\/[^\s"'?]*|\/_matrix\/[^\s"'?]*)\?[^\s"']*/g;
+// A secret parameter wherever it appears (a relative URL, a form body quoted in an error).
+const SECRET_PARAM = /\b(client_secret|access_token|token)=(?!<redacted>)[^&\s"']+/g;
 
 /** Free text with addresses, numbers and URL query values masked. */
 export function scrubText(text: string): string {
   return text
     .replace(URL_QUERY, (url) => redactQuery(url))
+    .replace(SECRET_PARAM, `$1=${CENSOR}`)
     .replace(EMAIL, "<email>")
     .replace(PHONE, "<number>");
 }

@@ -24,6 +24,7 @@ test("secret fields, messages and errors are censored in every logged line", () 
   const { log, text } = captureLog();
   log.info({ address: "bob@example.org", client_secret: "cs-very-secret", peer: "id2" }, "asked");
   log.warn({ body: { token: "987654", phone_number: "447700900123" } }, "mailing alice@example.org");
+  log.warn({ reason: "refused x@y.example", problems: ["+15555550199 is no key"] }, "checked");
   const err = new Error("insert failed for carol@example.org", { cause: new Error("+15555550123") });
   log.error({ err }, "failed");
   const out = text();

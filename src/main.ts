@@ -27,8 +27,10 @@ import { startMetricsServer } from "./metrics/server.js";
 import type { ConnectTo } from "./replication/push-client.js";
 import { startReplication, type RunningReplication } from "./replication/service.js";
 import { loadReplicationTls, ReplicationTlsError } from "./replication/tls.js";
+import { startSentry } from "./sentry.js";
 import { CONNECT_TIMEOUT_MS } from "./senders/sms/http.js";
 import { openStore } from "./store/open.js";
+import { cairnVersion } from "./version.js";
 
 export interface RunningServer {
   deps: Deps;
@@ -70,13 +72,17 @@ async function listen(app: FastifyInstance, host: string, port: number, what: st
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const loaded = await loadConfig({ ...systemLoadOptions(), path: options.configPath, casefold });
   const { config } = loaded;
-  const log = createLogger(config.general);
+  const { sentryDsn, serverName } = config.general;
+  const reporter = sentryDsn
+    ? await startSentry({ dsn: sentryDsn, serverName, release: `cairn@${cairnVersion()}` })
+    : undefined;
+  const log = createLogger(config.general, systemClock, reporter);
   for (const warning of loaded.warnings) log.warn(warning);
   if (loaded.written) log.info({ file: config.path, why: loaded.written }, "wrote the config file");
   const terms = await openTermsFile(config, systemClock, log);
-  let tls;
+  let https;
   try {
-    tls = clientTls(config.http, log);
+    https = clientTls(config.http, log);
   } catch (err) {
     if (err instanceof ClientTlsError) throw new StartupError(err.message);
     throw err;
@@ -116,12 +122,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     onbind: { kick: () => onbind?.kick() },
   });
 
-  const client = buildApp(deps, tls?.serverFactory);
+  const client = buildApp(deps, https?.serverFactory);
   let clientUrl: string;
   try {
     clientUrl = await listen(client, config.http.clientBindAddress, config.http.clientPort, "client API");
     // Fastify names the listener http: it does not know the server it was given speaks TLS.
-    if (tls) clientUrl = clientUrl.replace(/^http:/, "https:");
+    if (https) clientUrl = clientUrl.replace(/^http:/, "https:");
   } catch (err) {
     await store.close();
     throw err;
@@ -196,10 +202,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       if (pidfile) rmSync(pidfile, { force: true });
       log.info("stopped");
       log.flush();
+      await reporter?.close(2000);
     })());
   const replicationUrl = replication?.listener?.url ?? null;
   const reload = () => {
-    if (tls) tls.reload();
+    if (https) https.reload();
     else log.info("SIGHUP: the client API is plain HTTP, nothing to reload");
   };
   return { deps, client, clientUrl, internalUrl, replicationUrl, close, reload };

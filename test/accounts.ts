@@ -1,6 +1,7 @@
 // Accounts for HTTP tests: created through the real domain code, as registration creates them.
 import { issueToken } from "../src/domain/accounts.js";
 import type { Deps } from "../src/deps.js";
+import { registerSecrets } from "./log-secrets.js";
 
 /** Creates (or reuses) the account and returns a new access token for it. */
 export async function userToken(
@@ -9,6 +10,7 @@ export async function userToken(
   consentVersion?: string,
 ): Promise<string> {
   const token = await issueToken(deps.store.accounts, deps.random, userId, deps.clock.now());
+  registerSecrets(token);
   if (consentVersion !== undefined) await deps.store.accounts.setConsentVersion(userId, consentVersion);
   return token;
 }

@@ -2,9 +2,11 @@
 // one refuses it (401 M_UNAUTHORIZED).
 import { MatrixError } from "../src/errors.js";
 import type { Authenticator } from "../src/http/auth.js";
+import { registerSecrets } from "./log-secrets.js";
 
 export const TEST_TOKEN = "test-access-token";
 export const TEST_USER = "@tester:example.org";
+registerSecrets(TEST_TOKEN);
 
 export const acceptTestToken: Authenticator = {
   authenticate: async (token) => {

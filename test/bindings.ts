@@ -69,3 +69,32 @@ export async function emailSession(
   assert.equal(done.json().success, true, done.body);
   return sid;
 }
+
+/** Runs fn with a fresh app, closed afterwards. */
+export async function withBindingApp(
+  options: TestDepsOptions,
+  fn: (b: BindingApp) => Promise<void>,
+): Promise<void> {
+  const b = await bindingApp(options);
+  try {
+    await fn(b);
+  } finally {
+    await b.close();
+  }
+}
+
+/** POST v1/3pid/bind with the session; asserts a 200 and returns the signed association. */
+export async function bindV1(
+  b: BindingApp,
+  sid: string,
+  secret: string,
+  mxid: string,
+): Promise<Record<string, unknown>> {
+  const res = await b.app.inject({
+    method: "POST",
+    url: `${V1}/3pid/bind`,
+    payload: { sid, client_secret: secret, mxid },
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json();
+}

@@ -1,7 +1,7 @@
 // Deps for tests: a real store (in-memory SQLite, or a fresh PostgreSQL schema), the golden signing
-// key, a clock pinned to the fixtures' day, the real CSPRNG and a silent logger. The configuration
-// is loaded through the real loader from INI sections the test gives.
-import pino from "pino";
+// key, a clock pinned to the fixtures' day, the real CSPRNG and the test run's logger (everything,
+// into a file the run scans for secrets: test/log-secrets.ts). The configuration is loaded through
+// the real loader from INI sections the test gives.
 import { fixedClock } from "../src/clock.js";
 import { loadConfig } from "../src/config/load.js";
 import { casefold } from "../src/crypto/casefold.js";
@@ -25,12 +25,18 @@ import type { HttpFetch } from "../src/senders/sms/http.js";
 import { openStore } from "../src/store/open.js";
 import { MemoryFs, loadOptions, CWD } from "./memory-fs.js";
 import { createTestSchema, postgresUrl } from "./postgres.js";
+import { registerSecrets, testLogger } from "./log-secrets.js";
 
 /** 2026-12-04 around the time the fixtures were made (their sessions are valid then). */
 export const FIXTURE_NOW = 1796414400000;
 /** golden.json's key: seed bytes 00..1f. */
 export const GOLDEN_SEED = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
 export const GOLDEN_PUBLIC_KEY = "A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg";
+registerSecrets(
+  GOLDEN_SEED.toString("base64"),
+  GOLDEN_SEED.toString("base64").replace(/=+$/, ""),
+  GOLDEN_SEED.toString("hex"),
+);
 export const TEST_SERVER_NAME = "id.cairn.test";
 
 export type Engine = "sqlite" | "postgres";
@@ -111,7 +117,7 @@ export async function testDeps(options: TestDepsOptions = {}): Promise<TestDeps>
     ...(pgSchema ? { postgres: { url: pgSchema.url.replaceAll("%", "%%"), ...options.conf?.postgres } } : {}),
   });
   const clock = fixedClock(options.now ?? FIXTURE_NOW);
-  const log = pino({ level: "silent" });
+  const log = testLogger();
   let terms;
   try {
     terms = await openTermsFile(config, clock, log);

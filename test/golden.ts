@@ -68,6 +68,7 @@ export interface Golden {
   };
   mxid_signed: {
     input: { mxid: string; token: string };
+    bind_call: { medium: string; address: string; mxid: string };
     canonical_json_signed: Text;
     signed: Record<string, unknown>;
     signed_association_returned_by_addBinding: Record<string, unknown>;

@@ -45,6 +45,8 @@ export async function startHttpsServer(
   cert: { key: string; cert: string },
   handler: Handler,
   host = "127.0.0.1",
+  /** 0: any free port. A given one lets a test bring a server "back up" where it was. */
+  port = 0,
 ): Promise<TestHttpsServer> {
   let accepts = 0;
   let current = handler;
@@ -70,7 +72,7 @@ export async function startHttpsServer(
   let handshakes = 0;
   server.on("connection", () => accepts++);
   server.on("secureConnection", (socket: object) => ids.set(socket, ++handshakes));
-  server.listen(0, host);
+  server.listen(port, host);
   await once(server, "listening");
   return {
     host,

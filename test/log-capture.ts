@@ -3,6 +3,7 @@
 import { Writable } from "node:stream";
 import pino, { type Logger } from "pino";
 import { loggerOptions } from "../src/log.js";
+import type { ErrorReporter } from "../src/sentry.js";
 
 export interface CapturedLog {
   log: Logger;
@@ -12,7 +13,8 @@ export interface CapturedLog {
   text(): string;
 }
 
-export function captureLog(): CapturedLog {
+/** `reporter` receives error-level lines with an error, as Sentry does in the server. */
+export function captureLog(reporter?: ErrorReporter): CapturedLog {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -20,7 +22,7 @@ export function captureLog(): CapturedLog {
       done();
     },
   });
-  const log = pino(loggerOptions("debug"), sink);
+  const log = pino(loggerOptions("debug", reporter), sink);
   return {
     log,
     text: () => lines.join(""),

@@ -10,6 +10,7 @@ import { startServer, type RunningServer } from "../src/main.js";
 import { localPush } from "../src/replication/local-push.js";
 import type { GlobalAssociation } from "../src/store/store.js";
 import { iniText, type Engine } from "./deps.js";
+import { testLogPath } from "./log-secrets.js";
 import { createTestSchema, type TestSchema } from "./postgres.js";
 import { freePort } from "./process.js";
 import { replicationPem } from "./replication.js";
@@ -56,7 +57,13 @@ export async function startMesh(
     writeFileSync(
       configPath,
       iniText({
-        general: { "server.name": name, "log.path": join(dir, `${name}.log`), "pidfile.path": "" },
+        general: {
+          "server.name": name,
+          // Into the test run's log directory when there is one, to be scanned for secrets.
+          "log.path": testLogPath(`mesh-${name}`) ?? join(dir, `${name}.log`),
+          "log.level": "DEBUG",
+          "pidfile.path": "",
+        },
         db: { "db.file": join(dir, `${name}.db`) },
         ...(schema ? { postgres: { url: schema.url.replaceAll("%", "%%") } } : {}),
         http: {

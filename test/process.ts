@@ -1,9 +1,12 @@
 // Runs the real `cairn` command (src/cli.ts through tsx) as a child process, for tests of start-up,
-// signals and restarts. The client URL is read from the "Cairn is serving" log line.
+// signals and restarts. The client URL is read from the "Cairn is serving" log line. Its output is
+// kept in the test run's log directory, which is scanned for secrets.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { testLogPath } from "./log-secrets.js";
 
 // The tsx loader by URL: the child's working directory is a temporary folder without node_modules.
 const tsx = import.meta.resolve("tsx");
@@ -29,7 +32,11 @@ export function runCairn(
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = once(child, "exit").then(([code]) => code as number | null);
+  const exited = once(child, "exit").then(([code]) => {
+    const path = testLogPath(`cairn-${child.pid}`);
+    if (path) writeFileSync(path, out);
+    return code as number | null;
+  });
   return { child, output: () => out, exited };
 }
 

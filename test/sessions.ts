@@ -16,11 +16,13 @@ import {
   type VerifyResponsePages,
 } from "../src/senders/types.js";
 import { testDeps, type TestDeps, type TestDepsOptions } from "./deps.js";
+import { registerSecrets } from "./log-secrets.js";
 
 export const V1 = "/_matrix/identity/api/v1";
 export const V2 = "/_matrix/identity/v2";
 export const USER_TOKEN = "user-token";
 export const USER_ID = "@user:example.org";
+registerSecrets(USER_TOKEN);
 
 /** Accepts USER_TOKEN as USER_ID; everything else is 401 M_UNAUTHORIZED. */
 export const testAuth: Authenticator = {
@@ -37,6 +39,12 @@ export class RecordingMailer implements Mailer {
 
   async send(request: EmailRequest): Promise<void> {
     const failure = this.failures.shift();
+    registerSecrets(
+      request.to,
+      ...Object.entries(request.vars)
+        .filter(([name]) => /token|secret/.test(name))
+        .map(([, value]) => value),
+    );
     if (failure) throw failure;
     this.sent.push(request);
   }
@@ -55,6 +63,8 @@ export class RecordingSms implements SmsSender {
   failures = 0;
 
   async send(request: SmsRequest): Promise<void> {
+    // The code is the body's run of digits.
+    registerSecrets(request.msisdn, ...(request.body.match(/\d{6,}/g) ?? []));
     if (this.failures > 0) {
       this.failures--;
       throw new SmsSendError("provider said no");

@@ -7,6 +7,7 @@ import { cryptoRandom } from "../crypto/random.js";
 import { signingKeyFromSeed } from "../crypto/signing-key.js";
 import { bind, unbind, type Binding, type BindingDeps } from "../domain/bindings.js";
 import { loadOrCreatePepper } from "../domain/pepper.js";
+import { noOnbindKick } from "../jobs/onbind-delivery.js";
 import { noReplication } from "../replication/service.js";
 import { openStore } from "../store/open.js";
 import { loadToolConfig } from "./tool-config.js";
@@ -84,6 +85,8 @@ export async function bindCommand(command: "bind" | "unbind", argv: string[], io
         log: createLogger(config.general),
         pepper: await loadOrCreatePepper(store.hashing, cryptoRandom),
         replication: noReplication,
+        // A running server's queue poll sends the homeserver notification.
+        onbind: noOnbindKick,
       };
       await runBind(deps, command, args, io);
     } finally {

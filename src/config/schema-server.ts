@@ -102,9 +102,16 @@ export const SERVER_KEYS: readonly KeySpec[] = [
     "Bind address of the metrics listener; empty: every interface.",
     { example: "127.0.0.1" },
   ),
-  key("general", "sentry_dsn", null, "string", "Sentry DSN; when present, errors are reported to Sentry.", {
-    example: "https://key@sentry.example.org/1",
-  }),
+  key(
+    "general",
+    "sentry_dsn",
+    null,
+    "string",
+    "Sentry DSN; when present, logged errors and crashes are reported to Sentry, without personal data.",
+    {
+      example: "https://key@sentry.example.org/1",
+    },
+  ),
   // [db]
   key(
     "db",

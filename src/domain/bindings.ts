@@ -6,6 +6,7 @@
 import { casefold } from "../crypto/casefold.js";
 import { lookupHash } from "../crypto/lookup-hash.js";
 import { MatrixError } from "../errors.js";
+import type { OnbindKick } from "../jobs/onbind-delivery.js";
 import { localPush } from "../replication/local-push.js";
 import type { Replication } from "../replication/service.js";
 import type { Transactional, Threepid } from "../store/store.js";
@@ -21,6 +22,8 @@ export interface BindingDeps extends OnbindDeps {
   store: Transactional;
   pepper: string;
   replication: Replication;
+  /** Sends the queued homeserver notification once the bind has committed. */
+  onbind: OnbindKick;
 }
 
 export interface Binding extends Threepid {
@@ -55,6 +58,7 @@ export async function bind(deps: BindingDeps, binding: Binding): Promise<SignedA
     return enqueueOnbind(tx, deps, { mxid, association: associationFromLocal(local) });
   });
   deps.replication.poke();
+  deps.onbind.kick();
   return signed;
 }
 

@@ -17,7 +17,7 @@ export interface ClientTls {
   /** Builds the HTTPS server of the client listener (for `buildApp`). */
   serverFactory: FastifyServerFactory;
   /** Re-reads both files; keeps the current certificate (and logs why) when they do not load. */
-  reload(): boolean;
+  reload(): void;
 }
 
 export class ClientTlsError extends Error {
@@ -59,18 +59,16 @@ export function clientTls(files: ClientTlsFiles, log: FastifyBaseLogger): Client
       try {
         const options = loadSecureOptions(files);
         server?.setSecureContext(options);
-        log.info({ cert: files.clientCertFile }, "reloaded the client API certificate");
-        return true;
+        log.info({ certFile: files.clientCertFile }, "reloaded the client API certificate");
       } catch (err) {
         log.error(
           {
-            cert: files.clientCertFile,
-            key: files.clientKeyFile,
+            certFile: files.clientCertFile,
+            keyFile: files.clientKeyFile,
             reason: err instanceof Error ? err.message : String(err),
           },
           "cannot reload the client API certificate; keeping the current one",
         );
-        return false;
       }
     },
   };

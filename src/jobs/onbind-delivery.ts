@@ -16,7 +16,7 @@ import type { OnbindNotification, Store } from "../store/store.js";
 /** Deadline of one POST, discovery included. */
 export const ONBIND_TIMEOUT_MS = 30_000;
 /** A claim outlives the request it covers, so no other instance sends the row meanwhile. */
-const CLAIM_MS = 2 * ONBIND_TIMEOUT_MS;
+export const CLAIM_MS = 2 * ONBIND_TIMEOUT_MS;
 export const FIRST_RETRY_MS = 10_000;
 export const MAX_RETRY_MS = 60 * 60 * 1000;
 /** How often the queue is looked at besides kicks (for retries, and binds on other instances). */

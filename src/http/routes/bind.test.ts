@@ -4,21 +4,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { bearer, TEST_USER } from "../../../test/auth.js";
-import { bindingApp, emailSession, type BindingApp } from "../../../test/bindings.js";
+import { bindingApp, bindV1, emailSession, withBindingApp, type BindingApp } from "../../../test/bindings.js";
 import { engines } from "../../../test/deps.js";
 import { lookupEverywhere, V1, V2 } from "../../../test/lookups.js";
 import { verifySignedJson } from "../../crypto/signed-json.js";
 import { SESSION_LIFETIME_MS } from "../../domain/sessions.js";
 import { ASSOCIATION_LIFETIME_MS } from "../../domain/signed-association.js";
 
-async function withApp(engine: "sqlite" | "postgres", fn: (b: BindingApp) => Promise<void>) {
-  const b = await bindingApp({ engine });
-  try {
-    await fn(b);
-  } finally {
-    await b.close();
-  }
-}
+const withApp = (engine: "sqlite" | "postgres", fn: (b: BindingApp) => Promise<void>) =>
+  withBindingApp({ engine }, fn);
 
 const post = (b: BindingApp, url: string, payload: object, headers: Record<string, string> = {}) =>
   b.app.inject({ method: "POST", url, payload, headers });
@@ -69,20 +63,10 @@ for (const engine of engines()) {
     test("a re-bind of the 3PID to another mxid answers the new one everywhere", async () => {
       await withApp(engine, async (b) => {
         const sid = await emailSession(b, "bob@example.org", "s1");
-        const first = await post(b, `${V1}/3pid/bind`, {
-          sid,
-          client_secret: "s1",
-          mxid: "@zed:example.org",
-        });
-        assert.equal(first.statusCode, 200, first.body);
+        await bindV1(b, sid, "s1", "@zed:example.org");
         b.deps.clock.advance(1000);
         // The same session binds again, to an mxid that sorts before the first one.
-        const again = await post(b, `${V1}/3pid/bind`, {
-          sid,
-          client_secret: "s1",
-          mxid: "@abe:example.org",
-        });
-        assert.equal(again.statusCode, 200, again.body);
+        await bindV1(b, sid, "s1", "@abe:example.org");
         b.deps.clock.advance(1);
         const found = await lookupEverywhere(b.app, b.deps.pepper, "email", "bob@example.org");
         assert.deepEqual(found, everywhere("@abe:example.org"));
@@ -119,21 +103,22 @@ describe("bind: v2 and the errors of behaviour §1.12", () => {
     });
   });
 
-  test("peers are poked after each committed change, not after an unbind that changed nothing", async () => {
+  test("after each committed change peers are poked (not after an unbind that changed nothing); a bind sends its onbind", async () => {
     let pokes = 0;
-    const b = await bindingApp({}, { replication: { poke: () => pokes++ } });
+    let kicks = 0;
+    const b = await bindingApp({}, { replication: { poke: () => pokes++ }, onbind: { kick: () => kicks++ } });
     try {
       const sid = await emailSession(b, "pat@example.org", "s1");
       const mxid = "@pat:example.org";
       assert.equal((await post(b, `${V1}/3pid/bind`, { sid, client_secret: "s1", mxid })).statusCode, 200);
-      assert.equal(pokes, 1);
+      assert.deepEqual([pokes, kicks], [1, 1]);
       const threepid = { medium: "email", address: "pat@example.org" };
       const unbind = (who: string) =>
         post(b, `${V1}/3pid/unbind`, { sid, client_secret: "s1", threepid, mxid: who });
       assert.equal((await unbind("@other:example.org")).statusCode, 200);
       assert.equal(pokes, 1);
       assert.equal((await unbind(mxid)).statusCode, 200);
-      assert.equal(pokes, 2);
+      assert.deepEqual([pokes, kicks], [2, 1]);
     } finally {
       await b.close();
     }

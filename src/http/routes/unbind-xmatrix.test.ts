@@ -3,7 +3,7 @@
 // than the mxid's, or a forged one, is refused and the binding stays.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { bindingApp, emailSession, type BindingApp } from "../../../test/bindings.js";
+import { bindingApp, bindV1, emailSession, type BindingApp } from "../../../test/bindings.js";
 import { engines } from "../../../test/deps.js";
 import { loopbackCa } from "../../../test/federation.js";
 import {
@@ -61,12 +61,7 @@ for (const engine of engines()) {
       try {
         const mxid = `@carol:${origin}`;
         const sid = await emailSession(b, "carol@example.org", "s1");
-        const res = await b.app.inject({
-          method: "POST",
-          url: `${V1}/3pid/bind`,
-          payload: { sid, client_secret: "s1", mxid },
-        });
-        assert.equal(res.statusCode, 200, res.body);
+        await bindV1(b, sid, "s1", mxid);
         b.deps.clock.advance(1);
         await fn(b, mxid);
       } finally {

@@ -3,19 +3,13 @@
 // behaviour §1.13 that does not involve a homeserver, with Sydent's hang and 500 fixed.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { bindingApp, emailSession, type BindingApp } from "../../../test/bindings.js";
+import { bindV1, emailSession, withBindingApp, type BindingApp } from "../../../test/bindings.js";
 import { engines } from "../../../test/deps.js";
 import { lookupEverywhere, V1, V2 } from "../../../test/lookups.js";
 import { SESSION_LIFETIME_MS } from "../../domain/sessions.js";
 
-async function withApp(engine: "sqlite" | "postgres", fn: (b: BindingApp) => Promise<void>) {
-  const b = await bindingApp({ engine });
-  try {
-    await fn(b);
-  } finally {
-    await b.close();
-  }
-}
+const withApp = (engine: "sqlite" | "postgres", fn: (b: BindingApp) => Promise<void>) =>
+  withBindingApp({ engine }, fn);
 
 const post = (b: BindingApp, url: string, payload: object | string) =>
   b.app.inject({ method: "POST", url, payload, headers: { "content-type": "application/json" } });
@@ -24,8 +18,7 @@ const nowhere = { v1: undefined, bulk: undefined, none: undefined, sha256: undef
 
 async function bindSession(b: BindingApp, email: string, secret: string, mxid: string): Promise<string> {
   const sid = await emailSession(b, email, secret);
-  const res = await post(b, `${V1}/3pid/bind`, { sid, client_secret: secret, mxid });
-  assert.equal(res.statusCode, 200, res.body);
+  await bindV1(b, sid, secret, mxid);
   b.deps.clock.advance(1);
   return sid;
 }
