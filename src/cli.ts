@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `cairn` command. With no arguments it serves, as Sydent's entry point does.
 import { BIND_USAGE, bindCommand } from "./admin/bind-cli.js";
+import { takeOption, UsageError } from "./admin/args.js";
 import { IMPORT_USAGE, importSydentCommand } from "./admin/import-sydent-cli.js";
 import { INVITES_USAGE, invitesCommand } from "./admin/invites-cli.js";
 import { systemClock } from "./clock.js";
@@ -40,19 +41,8 @@ Commands:
   help                    print this text
 `;
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i === -1) return undefined;
-  const value = args[i + 1];
-  if (value === undefined) throw new UsageError(`${name} needs a value`);
-  args.splice(i, 2);
-  return value;
-}
-
-class UsageError extends Error {}
-
 async function serve(args: string[]): Promise<void> {
-  const configPath = option(args, "--config");
+  const configPath = takeOption(args, "--config");
   if (args.length > 0) throw new UsageError(`unexpected argument: ${args[0]}`);
   const server = await startServer({ configPath });
   const stop = (signal: string) => {
@@ -72,7 +62,7 @@ async function serve(args: string[]): Promise<void> {
 }
 
 async function doctor(args: string[]): Promise<void> {
-  const configPath = option(args, "--config");
+  const configPath = takeOption(args, "--config");
   const [serverName, ...rest] = args;
   if (serverName === undefined)
     throw new UsageError("doctor needs a server name, e.g. cairn doctor example.org");

@@ -1,5 +1,5 @@
-// `cairn import-sydent` as the operator runs it: the real process, its summary, its advice and its
-// exit status.
+// `cairn import-sydent` as the operator runs it: its summary, its advice and its exit status, in the
+// real process and (for the quick cases) in this one.
 
 import assert from "node:assert/strict";
 import { chmodSync } from "node:fs";
@@ -9,6 +9,9 @@ import pg from "pg";
 import { createTestSchema, skipWithoutPostgres } from "../../test/postgres.js";
 import { runCairn } from "../../test/process.js";
 import { tempDatabase } from "../../test/sqlite-files.js";
+import { systemClock } from "../clock.js";
+import { cryptoRandom } from "../crypto/random.js";
+import { importSydentCommand } from "./import-sydent-cli.js";
 
 async function run(args: string[]): Promise<{ code: number | null; output: string }> {
   const proc = runCairn(["import-sydent", ...args], { cwd: tmpdir() });
@@ -16,14 +19,25 @@ async function run(args: string[]): Promise<{ code: number | null; output: strin
   return { code, output: proc.output() };
 }
 
+/** The command in this process, its output captured. */
+async function runHere(args: string[]): Promise<{ code: number; output: string }> {
+  let output = "";
+  const io = { out: (text: string) => (output += text), err: (text: string) => (output += text) };
+  const code = await importSydentCommand(args, io, { clock: systemClock, random: cryptoRandom });
+  return { code, output };
+}
+
 test("usage mistakes exit with status 2 and the usage text", async () => {
-  const missing = await run(["--from", "sydent.db"]);
+  const missing = await runHere(["--from", "sydent.db"]);
   assert.equal(missing.code, 2);
   assert.match(missing.output, /both --from and --to are needed/);
   assert.match(missing.output, /Usage: cairn import-sydent --from PATH --to URL/);
-  const notPostgres = await run(["--from", "sydent.db", "--to", "mysql://localhost/db"]);
+  const notPostgres = await runHere(["--from", "sydent.db", "--to", "mysql://localhost/db"]);
   assert.equal(notPostgres.code, 2);
   assert.match(notPostgres.output, /--to must be a postgres:\/\/ URL/);
+  const extra = await runHere(["--from", "a", "--to", "postgres://x/y", "now"]);
+  assert.equal(extra.code, 2);
+  assert.match(extra.output, /unexpected argument: now/);
 });
 
 test(
@@ -66,7 +80,7 @@ test("a refused target is one line, no stack, status 1", { skip: skipWithoutPost
     await client.connect();
     await client.query("CREATE TABLE events (id int)");
     await client.end();
-    const { code, output } = await run(["--from", file.path, "--to", schema.url]);
+    const { code, output } = await runHere(["--from", file.path, "--to", schema.url]);
     assert.equal(code, 1);
     assert.match(
       output,
