@@ -12,6 +12,18 @@ import { testLogPath } from "./log-secrets.js";
 const tsx = import.meta.resolve("tsx");
 const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 
+// A test file cut off by its timeout ends (by exit or SIGTERM) without stopping its servers: take
+// them along, or they keep their ports (8090) and fail the next run.
+const running = new Set<ChildProcess>();
+const reapAll = () => {
+  for (const child of running) child.kill("SIGKILL");
+};
+process.once("exit", reapAll);
+process.once("SIGTERM", () => {
+  reapAll();
+  process.exit(143);
+});
+
 export interface CairnProcess {
   child: ChildProcess;
   /** Everything written to stdout and stderr so far. */
@@ -44,6 +56,8 @@ export function runCairn(
     if (path) writeFileSync(path, records.map((line) => `${line}\n`).join(""));
   });
   const exited = once(child, "exit").then(([code]) => code as number | null);
+  running.add(child);
+  void exited.then(() => running.delete(child));
   return { child, output: () => out, exited };
 }
 
