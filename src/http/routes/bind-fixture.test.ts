@@ -4,11 +4,11 @@
 // peer Sydent knew has exactly the new rows to receive.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { acceptTestToken } from "../../../test/auth.js";
-import { testDeps, type TestDeps } from "../../../test/deps.js";
+
+import type { TestDeps } from "../../../test/deps.js";
 import { readFixtureJson } from "../../../test/fixtures.js";
 import { lookupEverywhere, V1, V2 } from "../../../test/lookups.js";
-import { tempDatabase, type TempFile } from "../../../test/sqlite-files.js";
+import { sydentServer, type SydentServer } from "../../../test/sydent-server.js";
 import { buildApp } from "../../app.js";
 import { verifySignedJson } from "../../crypto/signed-json.js";
 
@@ -28,23 +28,13 @@ interface Facts {
 const facts = readFixtureJson("current", "facts.json") as Facts;
 
 describe("bind and unbind on Sydent's own database (current/)", () => {
-  let file: TempFile;
+  let server: SydentServer;
   let deps: TestDeps;
   before(async () => {
-    file = tempDatabase("current", "sydent.db");
-    deps = await testDeps({
-      auth: acceptTestToken,
-      conf: {
-        general: { "server.name": facts.server_name },
-        db: { "db.file": file.path },
-        crypto: { "ed25519.signingkey": facts.signing_key_config_value },
-      },
-    });
+    server = await sydentServer(facts);
+    deps = server.deps;
   });
-  after(async () => {
-    await deps.cleanup();
-    file.remove();
-  });
+  after(() => server.close());
 
   const ownGlobalRows = async () => (await deps.store.associations.originIdStats(facts.server_name)).count;
 

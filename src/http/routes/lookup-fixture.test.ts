@@ -6,11 +6,11 @@ import { after, before, describe, test } from "node:test";
 import { decodeBase64 } from "../../crypto/base64.js";
 import { verifySignedJson } from "../../crypto/signed-json.js";
 import { buildApp } from "../../app.js";
-import { acceptTestToken, bearer } from "../../../test/auth.js";
-import { testDeps, type TestDeps } from "../../../test/deps.js";
+import { bearer } from "../../../test/auth.js";
+import type { TestDeps } from "../../../test/deps.js";
 import { readFixtureJson } from "../../../test/fixtures.js";
 import { V1, V2, v2Lookup } from "../../../test/lookups.js";
-import { tempDatabase, type TempFile } from "../../../test/sqlite-files.js";
+import { sydentServer, type SydentServer } from "../../../test/sydent-server.js";
 
 interface Facts {
   server_name: string;
@@ -28,23 +28,13 @@ const FIXTURE_PUBLIC_KEY = "jMU20N8XMtRBzoR0Oa3ubA6bbOdSUTGXbNQ622tJABI";
 const PEER = "peer.example.net";
 
 describe("lookups on Sydent's own database (current/)", () => {
-  let file: TempFile;
+  let server: SydentServer;
   let deps: TestDeps;
   before(async () => {
-    file = tempDatabase("current", "sydent.db");
-    deps = await testDeps({
-      auth: acceptTestToken,
-      conf: {
-        general: { "server.name": facts.server_name },
-        db: { "db.file": file.path },
-        crypto: { "ed25519.signingkey": facts.signing_key_config_value },
-      },
-    });
+    server = await sydentServer(facts);
+    deps = server.deps;
   });
-  after(async () => {
-    await deps.cleanup();
-    file.remove();
-  });
+  after(() => server.close());
 
   test("the pepper and key are Sydent's", async () => {
     assert.equal(deps.pepper, facts.lookup_pepper);
