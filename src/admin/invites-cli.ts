@@ -1,5 +1,6 @@
 // `cairn invites list|revoke`: third-party invitations in the database sydent.conf names (SQLite
 // or PostgreSQL), for operators who need to see what is pending or withdraw an invitation.
+import { formatTable } from "./table.js";
 import { takeOption, UsageError } from "./args.js";
 import { loadToolConfig } from "./tool-config.js";
 import { systemClock, type Clock } from "../clock.js";
@@ -34,23 +35,10 @@ class Failure extends Error {}
 const time = (ms: number | null): string =>
   ms === null ? "-" : new Date(ms).toISOString().slice(0, 19) + "Z";
 
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? "").length))) ?? [];
-  return rows
-    .map(
-      (r) =>
-        r
-          .map((cell, col) => cell.padEnd(widths[col] ?? 0))
-          .join("  ")
-          .trimEnd() + "\n",
-    )
-    .join("");
-}
-
 function formatList(invites: InviteSummary[]): string {
   if (invites.length === 0) return "no invitations\n";
   const head = ["token", "address", "room", "sender", "received", "expires", "state"];
-  return table([
+  return formatTable([
     head,
     ...invites.map((i) => [
       `${i.tokenPrefix}…`,

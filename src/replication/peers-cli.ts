@@ -1,5 +1,6 @@
 // `cairn peers add|list|remove`: the replication peers of the database sydent.conf names (SQLite or
 // PostgreSQL), so operators no longer write SQL into `peers` and `peer_pubkeys` by hand.
+import { formatTable } from "../admin/table.js";
 import { loadToolConfig } from "../admin/tool-config.js";
 import type { Config } from "../config/types.js";
 import { openStore } from "../store/open.js";
@@ -63,19 +64,6 @@ function keyState(peer: Peer): string {
   }
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? "").length))) ?? [];
-  return rows
-    .map(
-      (r) =>
-        r
-          .map((cell, col) => cell.padEnd(widths[col] ?? 0))
-          .join("  ")
-          .trimEnd() + "\n",
-    )
-    .join("");
-}
-
 async function list(store: Store, io: PeersIo): Promise<void> {
   const peers = await store.peers.list();
   if (peers.length === 0) return io.out("no replication peers\n");
@@ -91,7 +79,7 @@ async function list(store: Store, io: PeersIo): Promise<void> {
       peer.lastPokeSucceededAt === null ? "never" : new Date(peer.lastPokeSucceededAt).toISOString(),
     ]);
   }
-  io.out(table(rows));
+  io.out(formatTable(rows));
 }
 
 async function add(store: Store, config: Pick<Config, "http">, args: string[], io: PeersIo): Promise<void> {
